@@ -1,0 +1,1 @@
+"""Reading ID documents: OCR of the card face and the IC chip, both into an IdReading."""

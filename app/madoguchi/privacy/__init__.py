@@ -1,0 +1,1 @@
+"""Protection of residents' data: encryption, retention, audit, users and roles."""

@@ -1,0 +1,1 @@
+"""The 設定 (settings) workspace."""

@@ -1,0 +1,70 @@
+"""Running long work (OCR, camera, printing, database waits) off the UI thread.
+
+The one way to do it: ``run_in_background(fn, *args, on_done=..., on_error=...)`` runs
+``fn`` on the global QThreadPool and delivers its result or exception back on the UI
+thread through queued signals. Keep a reference to nothing: the task lives until it ends.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
+
+_live: set[_Task] = set()
+
+
+class _TaskSignals(QObject):
+    finished = Signal(object)
+    failed = Signal(object)
+
+
+class _Task(QRunnable):
+    def __init__(self, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self.fn, self.args, self.kwargs = fn, args, kwargs
+        self.signals = _TaskSignals()
+
+    def run(self) -> None:
+        try:
+            result = self.fn(*self.args, **self.kwargs)
+        except BaseException as exc:  # noqa: BLE001 - delivered to the UI thread, which decides
+            log.debug("background task failed: %s", "".join(traceback.format_exception_only(exc)).strip())
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.finished.emit(result)
+
+
+def run_in_background(fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None] | None = None,
+                      on_error: Callable[[BaseException], None] | None = None,
+                      pool: QThreadPool | None = None, **kwargs: Any) -> _Task:
+    task = _Task(fn, args, kwargs)
+    _live.add(task)
+
+    def _done(result: object) -> None:
+        _live.discard(task)
+        if on_done is not None:
+            on_done(result)
+
+    def _failed(exc: object) -> None:
+        _live.discard(task)
+        if on_error is not None:
+            on_error(exc)  # type: ignore[arg-type]
+        else:
+            log.error("unhandled background error: %s", exc.__class__.__name__)
+
+    task.signals.finished.connect(_done)
+    task.signals.failed.connect(_failed)
+    (pool or QThreadPool.globalInstance()).start(task)
+    return task
+
+
+def wait_for_background(timeout_ms: int = 30000) -> bool:
+    """Wait until every background task ended (tests, shutdown)."""
+    return QThreadPool.globalInstance().waitForDone(timeout_ms)

@@ -1,0 +1,88 @@
+"""Shared fixtures.
+
+- Every test runs with its own ``MADOGUCHI_HOME`` (config, data, logs, cache in a temp
+  folder), so no test touches the developer's own settings (napari's habit).
+- Qt runs offscreen in this process; a real window under Xvfb runs in a subprocess.
+- ``database_url`` is parametrised over a real SQLite file and a real PostgreSQL server
+  that the session starts itself (tests/support/postgres.py).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.pop("MADOGUCHI_DATABASE_URL", None)
+
+from tests.support import requirements  # noqa: E402
+from tests.support.postgres import PostgresServer, find_pg_bin, start_server  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "results"
+
+
+@pytest.fixture(autouse=True)
+def madoguchi_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "madoguchi-home"
+    home.mkdir()
+    monkeypatch.setenv("MADOGUCHI_HOME", str(home))
+    for key in list(os.environ):
+        if key.startswith("MADOGUCHI_") and key not in ("MADOGUCHI_HOME", "MADOGUCHI_REQUIRE_ALL",
+                                                        "MADOGUCHI_PG_BIN", "MADOGUCHI_RESOURCES_ROOT"):
+            monkeypatch.delenv(key)
+    return home
+
+
+@pytest.fixture(scope="session")
+def results_dir() -> Path:
+    """Where tests keep artifacts for review (screenshots, PDFs, PNG pages); git ignores it."""
+    RESULTS.mkdir(exist_ok=True)
+    return RESULTS
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    if find_pg_bin() is None:
+        requirements.missing("PostgreSQL server (Debian package postgresql)")
+    server = start_server()
+    try:
+        yield server
+    finally:
+        server.stop("immediate")
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """A fresh, empty database on the session's PostgreSQL server."""
+    url = postgres_server.create_database()
+    yield url
+    postgres_server.drop_database(url)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return "sqlite:///" + (tmp_path / "test.sqlite3").as_posix()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """The same test on a real SQLite file and on a real PostgreSQL database."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_url")
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def database(database_url: str):  # noqa: ANN201
+    """A migrated database with the default services."""
+    from madoguchi.store.db import open_database
+    from madoguchi.store.seed import seed_defaults
+
+    db = open_database(database_url)
+    seed_defaults(db)
+    yield db
+    db.dispose()

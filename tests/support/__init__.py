@@ -1,0 +1,1 @@
+"""Test support code: services the tests start themselves, and requirement checks."""
