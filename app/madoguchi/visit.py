@@ -30,6 +30,14 @@ class Member:
     sex: str = ""
     relationship: str = ""
 
+    @property
+    def full_name(self) -> str:
+        return f"{self.family_name}\u3000{self.given_name}".strip("\u3000")
+
+    @property
+    def full_name_kana(self) -> str:
+        return f"{self.family_name_kana}\u3000{self.given_name_kana}".strip("\u3000")
+
 
 @dataclass
 class Resident:
@@ -52,7 +60,13 @@ class Resident:
     new_postal_code: str = ""
     nationality: str = ""
     individual_number: str = ""
+    #: reading of the address (町域 from the postal data), printed where a form asks for it
+    address_kana: str = ""
     members: list[Member] = field(default_factory=list)
+    #: kana values that are suggestions the clerk has not confirmed yet, as paths such as
+    #: ``family_name_kana``, ``members[0].given_name_kana``, ``address_kana``. The forms
+    #: engine never prints these (madoguchi.forms.furigana); confirming removes the path.
+    kana_unconfirmed: list[str] = field(default_factory=list)
     #: answers to forms' own questions (purpose, copies …) and any other keys
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -84,7 +98,7 @@ class Resident:
         if not isinstance(data, dict):
             raise InputError(f"{where}: 来庁者データは JSON オブジェクトである必要があります。",
                              f"{where}: the resident record must be a JSON object.")
-        known = {f.name for f in fields(cls)} - {"extra", "members"}
+        known = {f.name for f in fields(cls)} - {"extra", "members", "kana_unconfirmed"}
         values: dict[str, Any] = {}
         extra: dict[str, Any] = dict(data.get("extra") or {}) if isinstance(data.get("extra"), dict) else {}
         for key, value in data.items():
@@ -95,7 +109,7 @@ class Resident:
                     raise InputError(f"{where}: {key} は文字列である必要があります。",
                                      f"{where}: {key} must be a string.")
                 values[key] = value
-            elif key not in ("members", "extra"):
+            elif key not in ("members", "extra", "kana_unconfirmed"):
                 extra[key] = value
         members_raw = data.get("members") or []
         if not isinstance(members_raw, list):
@@ -114,7 +128,11 @@ class Resident:
                 raise InputError(f"{where}: members[{index}] の値は文字列である必要があります。",
                                  f"{where}: values of members[{index}] must be strings.")
             members.append(Member(**item))
-        resident = cls(**values, members=members, extra=extra)
+        unconfirmed = data.get("kana_unconfirmed") or []
+        if not isinstance(unconfirmed, list) or not all(isinstance(v, str) for v in unconfirmed):
+            raise InputError(f"{where}: kana_unconfirmed は文字列の配列である必要があります。",
+                             f"{where}: kana_unconfirmed must be an array of strings.")
+        resident = cls(**values, members=members, extra=extra, kana_unconfirmed=list(unconfirmed))
         resident.validate(where)
         return resident
 
@@ -138,6 +156,17 @@ class Resident:
                                      f"{where}: {key} must be an existing date as yyyy-mm-dd.") from exc
         if self.sex and self.sex not in SEXES:
             raise InputError(f"{where}: sex は male または female です。", f"{where}: sex must be male or female.")
+        for index, member in enumerate(self.members):
+            if member.birth_date:
+                try:
+                    date.fromisoformat(member.birth_date)
+                except ValueError as exc:
+                    raise InputError(
+                        f"{where}: members[{index}].birth_date は yyyy-mm-dd 形式の実在する日付である必要があります。",
+                        f"{where}: members[{index}].birth_date must be an existing date as yyyy-mm-dd.") from exc
+            if member.sex and member.sex not in SEXES:
+                raise InputError(f"{where}: members[{index}].sex は male または female です。",
+                                 f"{where}: members[{index}].sex must be male or female.")
 
 
 @dataclass

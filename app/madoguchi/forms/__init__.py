@@ -1,0 +1,10 @@
+"""The forms engine: form definitions as data, filled from one resident record into PDFs.
+
+- :mod:`madoguchi.forms.definition` — ``forms/<id>/form.yaml``: schema, loading, checking.
+- :mod:`madoguchi.forms.render` — the packet: reportlab overlay (+ a ward's PDF merged under it
+  with pypdf, or a background drawn from the definition).
+- :mod:`madoguchi.forms.furigana` — kana suggestions, always unconfirmed until the clerk says so.
+- :mod:`madoguchi.forms.events` — life events → the forms a visit needs (``forms/events.yaml``).
+
+Qt-free: the UI and the CLI sit on top.
+"""

@@ -1,0 +1,271 @@
+"""Decode a capture and find the card in it: outline → flat ID-1 face at a fixed resolution.
+
+Decoding is bounded: files over ``MAX_FILE_BYTES`` and images over ``MAX_PIXELS`` are refused
+before any pixel is decoded (the header gives the size); large JPEGs are decoded at a reduced
+scale by libjpeg itself, so a 50-megapixel phone photo costs no more memory than a 12-megapixel one.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from madoguchi.ids import errors
+
+log = logging.getLogger(__name__)
+
+#: the normalised card face: ID-1 (85.60 × 53.98 mm) at 300 dpi
+CARD_WIDTH, CARD_HEIGHT = 1012, 638
+CARD_ASPECT = CARD_WIDTH / CARD_HEIGHT
+
+MAX_FILE_BYTES = 80 * 1024 * 1024
+#: refused outright above this (a 150-megapixel image is no capture of a card)
+MAX_PIXELS = 150_000_000
+#: decoded at a reduced scale above this (the card needs far fewer pixels)
+REDUCE_ABOVE_PIXELS = 14_000_000
+
+Image = Any  # numpy BGR array
+
+
+def load_image(image: bytes | str | Path | np.ndarray, source: str = "") -> np.ndarray:
+    """A BGR image from a file, its bytes or an array, with bounded memory; raises ImageUnreadable/ImageTooLarge."""
+    if isinstance(image, np.ndarray):
+        return _from_array(image, source)
+    if isinstance(image, (str, Path)):
+        path = Path(image)
+        source = source or str(path)
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:
+            raise errors.image_unreadable(source, "ファイルがありません", "the file does not exist") from None
+        except OSError as exc:
+            raise errors.image_unreadable(source, f"開けません（{exc.strerror}）", f"cannot open it ({exc.strerror})") from exc
+        if path.is_dir():
+            raise errors.image_unreadable(source, "フォルダです", "it is a folder")
+        if size > MAX_FILE_BYTES:
+            raise _too_large(source, f"{size / 1e6:.0f} MB")
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise errors.image_unreadable(source, f"開けません（{exc.strerror}）", f"cannot open it ({exc.strerror})") from exc
+    else:
+        data = bytes(image)
+        source = source or "<bytes>"
+    return decode_bytes(data, source)
+
+
+def _from_array(array: np.ndarray, source: str) -> np.ndarray:
+    if array.ndim == 2:
+        return cv2.cvtColor(array, cv2.COLOR_GRAY2BGR)
+    if array.ndim == 3 and array.shape[2] == 4:
+        return cv2.cvtColor(array, cv2.COLOR_BGRA2BGR)
+    if array.ndim == 3 and array.shape[2] == 3:
+        return array
+    raise errors.image_unreadable(source or "<array>", "画像の形式ではありません", "the array is not an image")
+
+
+def _too_large(source: str, what: str) -> errors.ImageTooLarge:
+    return errors.ImageTooLarge(
+        f"画像 {source} が大きすぎます（{what}）。カメラやスキャナの解像度を下げて読み取り直してください。",
+        f"the image {source} is too large ({what}). Lower the camera or scanner resolution and capture it again.")
+
+
+def _header_size(data: bytes) -> tuple[int, int, str] | None:
+    """(width, height, format) from the header only, without decoding the pixels."""
+    from PIL import Image as PILImage
+
+    try:
+        with PILImage.open(io.BytesIO(data)) as probe:
+            return probe.width, probe.height, (probe.format or "")
+    except Exception:  # noqa: BLE001 - PIL raises many types for broken headers; OpenCV gets the last word
+        return None
+
+
+def decode_bytes(data: bytes, source: str = "<bytes>") -> np.ndarray:
+    if not data:
+        raise errors.image_unreadable(source, "空のファイルです", "the file is empty")
+    if len(data) > MAX_FILE_BYTES:
+        raise _too_large(source, f"{len(data) / 1e6:.0f} MB")
+    header = _header_size(data)
+    flags = cv2.IMREAD_COLOR
+    if header is not None:
+        width, height, kind = header
+        pixels = width * height
+        if pixels > MAX_PIXELS:
+            raise _too_large(source, f"{width}×{height}")
+        if pixels > REDUCE_ABOVE_PIXELS:
+            if kind != "JPEG":
+                raise _too_large(source, f"{width}×{height}, {kind}")
+            flags = cv2.IMREAD_REDUCED_COLOR_2 if pixels <= 4 * REDUCE_ABOVE_PIXELS else cv2.IMREAD_REDUCED_COLOR_4
+    buffer = np.frombuffer(data, dtype=np.uint8)
+    image = cv2.imdecode(buffer, flags)
+    if image is None:
+        if header is None:
+            raise errors.image_unreadable(source, "画像ファイルではないか、壊れています", "it is not an image file, or it is corrupt")
+        raise errors.image_unreadable(source, "画像が壊れています", "the image data is corrupt")
+    if header is not None and header[1] > 0 and _looks_truncated(data, header[2]):
+        raise errors.image_unreadable(source, "画像が途中で切れています（保存の途中か転送の失敗）",
+                                      "the image is truncated (still being written, or a failed transfer)")
+    return image
+
+
+def _looks_truncated(data: bytes, kind: str) -> bool:
+    """libjpeg fills a truncated JPEG with grey and only warns: check the end-of-image marker."""
+    if kind == "JPEG":
+        return not data.rstrip(b"\x00").endswith(b"\xff\xd9")
+    if kind == "PNG":
+        return b"IEND" not in data[-32:]
+    return False
+
+
+# --- finding the card -------------------------------------------------------------------
+
+
+def _order_corners(points: np.ndarray) -> np.ndarray:
+    """TL, TR, BR, BL of four points, with the long side as the width (top edge first)."""
+    pts = np.asarray(points, dtype=np.float32).reshape(4, 2)
+    center = pts.mean(axis=0)
+    angles = np.arctan2(pts[:, 1] - center[1], pts[:, 0] - center[0])
+    pts = pts[np.argsort(angles)]  # clockwise in image coordinates starting from the left-up
+    # start at the corner nearest the top-left of the image
+    start = int(np.argmin(pts.sum(axis=1)))
+    pts = np.roll(pts, -start, axis=0)
+    top = np.linalg.norm(pts[1] - pts[0]) + np.linalg.norm(pts[2] - pts[3])
+    side = np.linalg.norm(pts[3] - pts[0]) + np.linalg.norm(pts[2] - pts[1])
+    if side > top:  # card stands upright in the frame: its top edge is the left or right side
+        pts = np.roll(pts, -1, axis=0)  # top edge becomes TR→BR of the old order (turned 90° clockwise)
+    return pts
+
+
+def _background_distance(lab: np.ndarray) -> np.ndarray:
+    height, width = lab.shape[:2]
+    border = max(3, min(height, width) // 40)
+    strips = np.concatenate([lab[:border].reshape(-1, 3), lab[-border:].reshape(-1, 3),
+                             lab[:, :border].reshape(-1, 3), lab[:, -border:].reshape(-1, 3)])
+    background = np.median(strips, axis=0)
+    difference = lab.astype(np.float32) - background.astype(np.float32)
+    difference[..., 0] *= 0.6  # light varies across a desk more than colour does
+    return np.sqrt((difference ** 2).sum(axis=2))
+
+
+def _candidate_mask(small: np.ndarray) -> np.ndarray:
+    lab = cv2.cvtColor(cv2.GaussianBlur(small, (5, 5), 0), cv2.COLOR_BGR2LAB)
+    distance = _background_distance(lab)
+    scaled = np.clip(distance * 4, 0, 255).astype(np.uint8)
+    otsu, _ = cv2.threshold(scaled, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    mask = (scaled > max(otsu, 40)).astype(np.uint8) * 255
+    grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+    edges = cv2.Canny(cv2.GaussianBlur(grey, (5, 5), 0), 40, 120)
+    size = max(small.shape[:2])
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, size // 150),) * 2)
+    edges = cv2.dilate(edges, kernel)
+    closed = cv2.morphologyEx(mask | edges, cv2.MORPH_CLOSE,
+                              cv2.getStructuringElement(cv2.MORPH_RECT, (max(5, size // 60),) * 2))
+    filled = _fill_holes(closed)
+    return cv2.morphologyEx(filled, cv2.MORPH_OPEN,
+                            cv2.getStructuringElement(cv2.MORPH_RECT, (max(5, size // 40),) * 2))
+
+
+def _fill_holes(mask: np.ndarray) -> np.ndarray:
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    filled = np.zeros_like(mask)
+    cv2.drawContours(filled, contours, -1, 255, thickness=cv2.FILLED)
+    return filled
+
+
+def _quad_of(contour: np.ndarray) -> tuple[np.ndarray, float] | None:
+    """Four corners of a card-shaped contour and how well it fills them (0–1), or None."""
+    hull = cv2.convexHull(contour)
+    perimeter = cv2.arcLength(hull, True)
+    quad = None
+    for epsilon in (0.01, 0.02, 0.03, 0.05, 0.08):
+        approx = cv2.approxPolyDP(hull, epsilon * perimeter, True)
+        if len(approx) == 4:
+            quad = approx.reshape(4, 2).astype(np.float32)
+            break
+    if quad is None:
+        quad = cv2.boxPoints(cv2.minAreaRect(contour)).astype(np.float32)
+    quad_area = cv2.contourArea(quad)
+    if quad_area <= 0:
+        return None
+    fill = float(cv2.contourArea(contour)) / quad_area
+    ordered = _order_corners(quad)
+    width = (np.linalg.norm(ordered[1] - ordered[0]) + np.linalg.norm(ordered[2] - ordered[3])) / 2
+    height = (np.linalg.norm(ordered[3] - ordered[0]) + np.linalg.norm(ordered[2] - ordered[1])) / 2
+    if height <= 0:
+        return None
+    aspect = width / height
+    if not 1.2 <= aspect <= 2.1:
+        return None
+    return ordered, min(fill, 1.0)
+
+
+def find_card_outlines(image: np.ndarray, *, max_side: int = 900) -> list[np.ndarray]:
+    """Every card-shaped outline in the capture (original coordinates), largest first."""
+    height, width = image.shape[:2]
+    scale = min(1.0, max_side / max(height, width))
+    small = cv2.resize(image, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA) \
+        if scale < 1.0 else image
+    mask = _candidate_mask(small)
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    frame_area = small.shape[0] * small.shape[1]
+    found: list[tuple[float, np.ndarray]] = []
+    for contour in contours:
+        area = cv2.contourArea(contour)
+        if area < 0.03 * frame_area or area > 0.995 * frame_area:
+            continue
+        quad = _quad_of(contour)
+        if quad is None or quad[1] < 0.8:
+            continue
+        found.append((area, quad[0] / scale))
+    found.sort(key=lambda item: -item[0])
+    return [quad for _area, quad in found]
+
+
+def find_card_outline(image: np.ndarray, *, max_side: int = 900, quiet: bool = False) -> np.ndarray | None:
+    """The one card's corners (TL, TR, BR, BL in the original image).
+
+    Raises CardNotFound / TwoCardsInView, or returns None for either when ``quiet``.
+    A scan where the card fills the whole image (cropped by the scanner) is the card itself.
+    """
+    outlines = find_card_outlines(image, max_side=max_side)
+    if len(outlines) >= 2:
+        first, second = (cv2.contourArea(o.astype(np.float32)) for o in outlines[:2])
+        if second > 0.35 * first:
+            if quiet:
+                return None
+            raise errors.two_cards()
+    if outlines:
+        return outlines[0]
+    height, width = image.shape[:2]
+    if 1.45 <= max(width, height) / min(width, height) <= 1.72 and _looks_like_card_face(image):
+        corners = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], np.float32)
+        return _order_corners(corners)
+    if quiet:
+        return None
+    raise errors.card_not_found()
+
+
+def _looks_like_card_face(image: np.ndarray) -> bool:
+    """An image already cropped to the card: text-like detail over most of it."""
+    grey = cv2.cvtColor(cv2.resize(image, (256, 160)), cv2.COLOR_BGR2GRAY)
+    edges = cv2.Canny(grey, 50, 150)
+    return 0.02 < float((edges > 0).mean()) < 0.4
+
+
+def warp_card(image: np.ndarray, corners: np.ndarray) -> np.ndarray:
+    """The card face flattened to CARD_WIDTH × CARD_HEIGHT (top edge = corners[0]→corners[1])."""
+    target = np.array([[0, 0], [CARD_WIDTH - 1, 0], [CARD_WIDTH - 1, CARD_HEIGHT - 1], [0, CARD_HEIGHT - 1]],
+                      np.float32)
+    matrix = cv2.getPerspectiveTransform(np.asarray(corners, np.float32), target)
+    return cv2.warpPerspective(image, matrix, (CARD_WIDTH, CARD_HEIGHT), flags=cv2.INTER_AREA,
+                               borderMode=cv2.BORDER_REPLICATE)
+
+
+def rotate_180(card: np.ndarray) -> np.ndarray:
+    return cv2.rotate(card, cv2.ROTATE_180)
