@@ -15,6 +15,8 @@ from madoguchi import paths
 
 _MASKS = (
     re.compile(r"(?<!\d)\d{12}(?!\d)"),  # individual number / license number
+    re.compile(r"(?<!\d)\d{4}[ \-\u3000]\d{4}[ \-\u3000]\d{4}(?!\d)"),  # the same, grouped as on the card
+    re.compile(r"[０-９]{4,}"),  # full-width digits: numbers typed or read from a card
     re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)"),  # ISO dates (birth dates)
     re.compile(r"(?<!\d)0\d{1,4}-\d{1,4}-\d{3,4}(?!\d)"),  # phone numbers
 )

@@ -18,8 +18,16 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["PostalEntry", "lookup_postal_code", "find_by_address", "normalise_address", "towns_of",
-           "cities_of", "PREFECTURES", "kanji_number"]
+__all__ = [
+    "PREFECTURES",
+    "PostalEntry",
+    "cities_of",
+    "find_by_address",
+    "kanji_number",
+    "lookup_postal_code",
+    "normalise_address",
+    "towns_of",
+]
 
 
 @dataclass(frozen=True)

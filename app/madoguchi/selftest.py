@@ -154,6 +154,12 @@ def check_database(settings: Settings) -> CheckResult:
                        f"{dialect} {describe_url(url)} (migrated: {revisions})")
 
 
+def check_key_store(settings: Settings) -> CheckResult:
+    from madoguchi.privacy.keys import selftest_check
+
+    return selftest_check(settings)
+
+
 def check_printer(settings: Settings) -> CheckResult:
     info = _qt(settings)
     printers = info.get("printers") or []
@@ -202,14 +208,38 @@ def check_scanner(settings: Settings) -> CheckResult:
     return CheckResult("scanner", Status.OK, f"{folder}", f"{folder}")
 
 
+def check_ic_reader(settings: Settings) -> CheckResult:
+    from madoguchi.ids.ic.reader import probe_reader
+
+    return probe_reader(settings)
+
+
+def check_forms(settings: Settings) -> CheckResult:
+    from madoguchi.forms.definition import check_forms as problems_in
+
+    folder = paths.forms_dir()
+    problems = problems_in(folder)
+    if problems:
+        first = problems[0]
+        return CheckResult("forms", Status.NG, f"様式定義に {len(problems)} 件の問題: {first.message('ja')}",
+                           f"{len(problems)} problem(s) in the form definitions: {first.message('en')}",
+                           "madoguchi forms check で全件を確認して直してください。",
+                           "run madoguchi forms check and fix each problem.")
+    count = sum(1 for p in folder.iterdir() if (p / "form.yaml").is_file())
+    return CheckResult("forms", Status.OK, f"{count} 様式と届出の規則 ({folder})", f"{count} forms and the life-event rules ({folder})")
+
+
 CHECKS: list[Check] = [
     Check("Qt", True, check_qt),
     Check("ocr", True, check_ocr),
     Check("fonts", True, check_fonts),
+    Check("forms", True, check_forms),
     Check("database", True, check_database),
+    Check("key_store", True, check_key_store),
     Check("printer", False, check_printer),
     Check("camera", False, check_camera),
     Check("scanner", False, check_scanner),
+    Check("ic_reader", False, check_ic_reader),
 ]
 
 

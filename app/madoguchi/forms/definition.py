@@ -48,15 +48,20 @@ PAPER_SIZES: dict[str, tuple[float, float]] = {
 KINDS = ("text", "kana", "date", "checkbox", "circle-one", "digits", "multiline")
 FONTS = ("gothic", "mincho")
 DATE_STYLES = ("western", "wareki", "wareki-circle")
-QUESTION_KINDS = ("text", "choice", "bool", "number", "date")
+QUESTION_KINDS = ("text", "choice", "multi", "bool", "number", "date")
 
 #: attributes a source may name on the resident besides the stored ones (computed in render)
 VIRTUAL_RESIDENT_ATTRS = {
     "full_name": str, "full_name_kana": str, "address_full": str, "age": str, "person_count": str,
-    "persons": list, "household_head_kana": str,
+    "persons": list, "children": list, "elders": list, "moving_to": str, "moving_to_postal_code": str, "moving_from": str,
+    "moving_from_postal_code": str,
 }
 VIRTUAL_MEMBER_ATTRS = {"full_name": str, "full_name_kana": str}
-LIST_ATTRS = {"members", "persons"}
+#: ``persons``: the resident then the members; ``children``: members under 18 (児童手当 covers
+#: children up to 高校生年代); ``elders``: persons 75 or older (後期高齢者医療), on the day of filing
+LIST_ATTRS = {"members", "persons", "children", "elders"}
+CHILD_AGE_LIMIT = 18
+ELDER_AGE = 75
 #: fields that only a form which declares ``requires_individual_number`` may print
 RESTRICTED_ATTRS = {"individual_number"}
 
@@ -334,7 +339,7 @@ def _check_steps(text: str, steps: list[str | int]) -> None:
     if not isinstance(first, str) or first not in known:
         raise ValueError(f"unknown resident field {first!r} in {text!r} (known: {', '.join(sorted(known))})")
     if first in LIST_ATTRS:
-        if len(steps) != 3 or isinstance(steps[1], str) and steps[1] != "{i}" or not isinstance(steps[2], str):
+        if len(steps) != 3 or (isinstance(steps[1], str) and steps[1] != "{i}") or not isinstance(steps[2], str):
             raise ValueError(f"{text!r}: a list needs an index and a field, e.g. resident.{first}[0].given_name")
         member_known = _member_attrs()
         if steps[2] not in member_known:
@@ -342,6 +347,14 @@ def _check_steps(text: str, steps: list[str | int]) -> None:
                              f"(known: {', '.join(sorted(member_known))})")
     elif len(steps) != 1:
         raise ValueError(f"{text!r}: {first} has no sub-fields")
+
+
+def answer_is_yes(value: Any) -> bool:
+    """A clerk's answer read as yes/no: True, "yes", "はい", "1", any other text → yes;
+    False, "", "no", "いいえ", "なし", "0" → no."""
+    if isinstance(value, str):
+        return value.strip().lower() not in ("", "false", "no", "0", "いいえ", "なし")
+    return bool(value)
 
 
 def source_names_individual_number(source: SourcePath) -> bool:

@@ -5,6 +5,7 @@ Pure functions, no fonts: :mod:`madoguchi.forms.render` measures with the embedd
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 
@@ -17,9 +18,18 @@ NO_LINE_START = set("、。，．,.）)」』】〕〉》]｝}ー－-ゝゞ々�
 NO_LINE_END = set("（(「『【〔〈《[｛{")
 
 
+_HALF_KANA = re.compile("[\uff61-\uff9f]+")
+
+
+def _widen_half_kana(text: str) -> str:
+    """Half-width katakana → full width (ｶﾞ → ガ), touching nothing else (NFKC would also turn
+    the ideographic space into a plain one)."""
+    return _HALF_KANA.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
+
+
 def to_full_width(text: str) -> str:
     """ASCII and half-width katakana → full width (``5丁目1-2`` → ``５丁目１－２``)."""
-    text = unicodedata.normalize("NFKC", text)  # half-width katakana → full-width first
+    text = _widen_half_kana(text)
     out = []
     for char in text:
         code = ord(char)
@@ -49,12 +59,12 @@ def to_half_width(text: str) -> str:
 
 
 def to_katakana(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)
+    text = _widen_half_kana(text)
     return "".join(chr(ord(c) + _KATA_OFFSET) if _HIRA_START <= ord(c) <= _HIRA_END else c for c in text)
 
 
 def to_hiragana(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)
+    text = _widen_half_kana(text)
     return "".join(chr(ord(c) - _KATA_OFFSET) if _HIRA_START + _KATA_OFFSET <= ord(c) <= _HIRA_END + _KATA_OFFSET
                    else c for c in text)
 
@@ -75,10 +85,7 @@ def wrap_text(text: str, width: float, measure: Callable[[str], float]) -> list[
         for char in paragraph:
             candidate = current + char
             if current and measure(candidate) > width:
-                if char in NO_LINE_START and len(current) > 1:
-                    lines.append(current[:-1])
-                    current = current[-1] + char
-                elif current[-1] in NO_LINE_END and len(current) > 1:
+                if (char in NO_LINE_START and len(current) > 1) or (current[-1] in NO_LINE_END and len(current) > 1):
                     lines.append(current[:-1])
                     current = current[-1] + char
                 else:

@@ -82,6 +82,8 @@ def _header_size(data: bytes) -> tuple[int, int, str] | None:
     try:
         with PILImage.open(io.BytesIO(data)) as probe:
             return probe.width, probe.height, (probe.format or "")
+    except PILImage.DecompressionBombError:
+        return MAX_PIXELS + 1, 1, "bomb"
     except Exception:  # noqa: BLE001 - PIL raises many types for broken headers; OpenCV gets the last word
         return None
 
@@ -97,7 +99,7 @@ def decode_bytes(data: bytes, source: str = "<bytes>") -> np.ndarray:
         width, height, kind = header
         pixels = width * height
         if pixels > MAX_PIXELS:
-            raise _too_large(source, f"{width}×{height}")
+            raise _too_large(source, f"{width}×{height}" if kind != "bomb" else "over 150 megapixels")
         if pixels > REDUCE_ABOVE_PIXELS:
             if kind != "JPEG":
                 raise _too_large(source, f"{width}×{height}, {kind}")
@@ -142,33 +144,34 @@ def _order_corners(points: np.ndarray) -> np.ndarray:
     return pts
 
 
-def _background_distance(lab: np.ndarray) -> np.ndarray:
+def _background_distance(lab: np.ndarray) -> tuple[np.ndarray, float]:
+    """Each pixel's colour distance from the background (estimated on the image border), and
+    the distance above which a pixel is not background (from the border's own spread)."""
     height, width = lab.shape[:2]
     border = max(3, min(height, width) // 40)
     strips = np.concatenate([lab[:border].reshape(-1, 3), lab[-border:].reshape(-1, 3),
                              lab[:, :border].reshape(-1, 3), lab[:, -border:].reshape(-1, 3)])
-    background = np.median(strips, axis=0)
-    difference = lab.astype(np.float32) - background.astype(np.float32)
-    difference[..., 0] *= 0.6  # light varies across a desk more than colour does
-    return np.sqrt((difference ** 2).sum(axis=2))
+    background = np.median(strips, axis=0).astype(np.float32)
+    weights = np.array([0.5, 1.0, 1.0], np.float32)  # light varies across a desk more than colour does
+
+    def distance(values: np.ndarray) -> np.ndarray:
+        return np.sqrt((((values.astype(np.float32) - background) * weights) ** 2).sum(axis=-1))
+
+    spread = float(np.percentile(distance(strips), 95))
+    return distance(lab), spread
 
 
 def _candidate_mask(small: np.ndarray) -> np.ndarray:
-    lab = cv2.cvtColor(cv2.GaussianBlur(small, (5, 5), 0), cv2.COLOR_BGR2LAB)
-    distance = _background_distance(lab)
-    scaled = np.clip(distance * 4, 0, 255).astype(np.uint8)
-    otsu, _ = cv2.threshold(scaled, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    mask = (scaled > max(otsu, 40)).astype(np.uint8) * 255
-    grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
-    edges = cv2.Canny(cv2.GaussianBlur(grey, (5, 5), 0), 40, 120)
+    lab = cv2.cvtColor(cv2.GaussianBlur(small, (7, 7), 0), cv2.COLOR_BGR2LAB)
+    distance, spread = _background_distance(lab)
+    mask = (distance > max(3.0, spread * 1.5 + 1.5)).astype(np.uint8) * 255
     size = max(small.shape[:2])
-    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, size // 150),) * 2)
-    edges = cv2.dilate(edges, kernel)
-    closed = cv2.morphologyEx(mask | edges, cv2.MORPH_CLOSE,
-                              cv2.getStructuringElement(cv2.MORPH_RECT, (max(5, size // 60),) * 2))
+    closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE,
+                              cv2.getStructuringElement(cv2.MORPH_RECT, (max(5, size // 50),) * 2))
     filled = _fill_holes(closed)
+    # a wide opening cuts the thin bridges to glare blobs and shadows next to the card
     return cv2.morphologyEx(filled, cv2.MORPH_OPEN,
-                            cv2.getStructuringElement(cv2.MORPH_RECT, (max(5, size // 40),) * 2))
+                            cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (max(5, size // 22),) * 2))
 
 
 def _fill_holes(mask: np.ndarray) -> np.ndarray:
@@ -194,7 +197,7 @@ def _quad_of(contour: np.ndarray) -> tuple[np.ndarray, float] | None:
     if quad_area <= 0:
         return None
     fill = float(cv2.contourArea(contour)) / quad_area
-    ordered = _order_corners(quad)
+    ordered = _refine_corners(_order_corners(quad), contour.reshape(-1, 2).astype(np.float32))
     width = (np.linalg.norm(ordered[1] - ordered[0]) + np.linalg.norm(ordered[2] - ordered[3])) / 2
     height = (np.linalg.norm(ordered[3] - ordered[0]) + np.linalg.norm(ordered[2] - ordered[1])) / 2
     if height <= 0:
@@ -205,6 +208,58 @@ def _quad_of(contour: np.ndarray) -> tuple[np.ndarray, float] | None:
     return ordered, min(fill, 1.0)
 
 
+def _refine_corners(quad: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Corners as intersections of lines fitted to each side's straight middle part: the card's
+    rounded corners pull a polygon's vertices inwards, the sides' lines do not."""
+    lines = []
+    for i in range(4):
+        a, b = quad[i], quad[(i + 1) % 4]
+        direction = b - a
+        length = float(np.linalg.norm(direction))
+        if length < 1:
+            return quad
+        unit = direction / length
+        normal = np.array([-unit[1], unit[0]])
+        relative = points - a
+        along = relative @ unit / length
+        across = np.abs(relative @ normal)
+        chosen = points[(along > 0.12) & (along < 0.88) & (across < max(3.0, 0.04 * length))]
+        if len(chosen) < 5:
+            return quad
+        vx, vy, x0, y0 = cv2.fitLine(chosen, cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+        lines.append((np.array([x0, y0]), np.array([vx, vy])))
+    corners = []
+    for i in range(4):
+        (p1, d1), (p2, d2) = lines[i - 1], lines[i]
+        matrix = np.array([d1, -d2]).T
+        if abs(np.linalg.det(matrix)) < 1e-6:
+            return quad
+        t = np.linalg.solve(matrix, p2 - p1)
+        corners.append(p1 + t[0] * d1)
+    refined = np.array(corners, np.float32)
+    if np.abs(refined - quad).max() > 0.1 * np.linalg.norm(quad[2] - quad[0]):
+        return quad
+    return refined
+
+
+def _gradient(small: np.ndarray) -> np.ndarray:
+    grey = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (5, 5), 0).astype(np.float32)
+    magnitude = cv2.magnitude(cv2.Sobel(grey, cv2.CV_32F, 1, 0), cv2.Sobel(grey, cv2.CV_32F, 0, 1))
+    return cv2.dilate(magnitude, np.ones((7, 7), np.uint8))
+
+
+def _sharp_part(contour: np.ndarray, gradient: np.ndarray) -> np.ndarray:
+    """The contour without its soft stretches: a card's edge is sharp, a glare blob or a soft
+    shadow that the mask joined to it is not."""
+    points = contour.reshape(-1, 2)
+    strength = gradient[points[:, 1], points[:, 0]]
+    threshold = 0.35 * float(np.percentile(strength, 75))
+    sharp = points[strength > threshold]
+    if len(sharp) < 0.5 * len(points):
+        return contour
+    return sharp.reshape(-1, 1, 2).astype(np.int32)
+
+
 def find_card_outlines(image: np.ndarray, *, max_side: int = 900) -> list[np.ndarray]:
     """Every card-shaped outline in the capture (original coordinates), largest first."""
     height, width = image.shape[:2]
@@ -212,14 +267,15 @@ def find_card_outlines(image: np.ndarray, *, max_side: int = 900) -> list[np.nda
     small = cv2.resize(image, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA) \
         if scale < 1.0 else image
     mask = _candidate_mask(small)
-    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
     frame_area = small.shape[0] * small.shape[1]
+    gradient = _gradient(small)
     found: list[tuple[float, np.ndarray]] = []
     for contour in contours:
         area = cv2.contourArea(contour)
         if area < 0.03 * frame_area or area > 0.995 * frame_area:
             continue
-        quad = _quad_of(contour)
+        quad = _quad_of(_sharp_part(contour, gradient))
         if quad is None or quad[1] < 0.8:
             continue
         found.append((area, quad[0] / scale))

@@ -18,9 +18,19 @@ from datetime import date
 from madoguchi import wareki
 
 __all__ = [
-    "ParseError", "clean", "parse_date", "parse_date_pair", "parse_sex", "split_name", "NameSplit",
-    "parse_license_number", "parse_residence_card_number", "mrz_check_digit", "parse_mrz", "MrzData",
     "ERA_LETTERS",
+    "MrzData",
+    "NameSplit",
+    "ParseError",
+    "clean",
+    "mrz_check_digit",
+    "parse_date",
+    "parse_date_pair",
+    "parse_license_number",
+    "parse_mrz",
+    "parse_residence_card_number",
+    "parse_sex",
+    "split_name",
 ]
 
 

@@ -65,6 +65,14 @@ _NUMBER_LIKE = re.compile(r"\d{10,}")
 REDACTED = "<redacted>"
 
 
+def _safe(value: Any) -> bool:
+    if value is None or isinstance(value, bool):
+        return True
+    if isinstance(value, int):
+        return abs(value) < 10**9  # counts and row ids; never a 12-digit number
+    return isinstance(value, str) and bool(_TOKEN.match(value)) and not _NUMBER_LIKE.search(value)
+
+
 def _clean_detail(detail: dict[str, Any] | None) -> dict[str, Any]:
     """Keep ids and counts; anything that could be personal data is replaced, loudly."""
     clean: dict[str, Any] = {}
@@ -72,13 +80,10 @@ def _clean_detail(detail: dict[str, Any] | None) -> dict[str, Any]:
         if not isinstance(key, str) or not _KEY.match(key):
             log.warning("audit detail key refused")
             continue
-        if isinstance(value, bool | int) or value is None:
+        if _safe(value):
             clean[key] = value
-        elif isinstance(value, str) and _TOKEN.match(value) and not _NUMBER_LIKE.search(value):
-            clean[key] = value
-        elif isinstance(value, list | tuple) and all(
-                isinstance(v, str) and _TOKEN.match(v) and not _NUMBER_LIKE.search(v) for v in value):
-            clean[key] = list(value)[:50]
+        elif isinstance(value, list | tuple) and len(value) <= 50 and all(_safe(v) for v in value):
+            clean[key] = list(value)
         else:
             log.warning("audit detail %s redacted: only ids and counts belong in the audit log", key)
             clean[key] = REDACTED

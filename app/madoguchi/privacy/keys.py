@@ -179,3 +179,22 @@ def load_key(settings: Settings) -> bytes:
     key = _load_from_file()
     assert key is not None
     return key
+
+
+def selftest_check(settings: Settings):  # noqa: ANN201 - selftest.CheckResult, imported lazily
+    """``madoguchi selftest``: the key loads and encrypts/decrypts (creates it on first run)."""
+    from madoguchi.privacy.crypto import decrypt, encrypt
+    from madoguchi.selftest import CheckResult, Status
+
+    try:
+        key = load_key(settings)
+        ok = decrypt(encrypt(b"selftest", key), key) == b"selftest"
+    except ConfigError as exc:
+        return CheckResult("key_store", Status.NG, exc.message_ja, exc.message_en,
+                           "設定 key_store を見直してください（file にすると鍵ファイルを使います）。",
+                           "review the key_store setting (file uses a key file).")
+    source = key_source(settings)
+    where = f"keyring ({keyring_name()})" if source == "keyring" else f"file {key_file_path()}"
+    if not ok:
+        return CheckResult("key_store", Status.NG, "暗号化の自己診断に失敗しました", "the encryption self-check failed")
+    return CheckResult("key_store", Status.OK, f"暗号鍵: {where}", f"data key: {where}")

@@ -3,8 +3,8 @@
 What is purged:
 
 - drafts and packets in the draft store (:mod:`madoguchi.privacy.drafts`) past their hold;
-- our temporary files (:func:`temp_dir`, and ``madoguchi-*`` entries in the system temp
-  folder) past the same hold;
+- our temporary files (:func:`temp_dir`, and this user's ``madoguchi-visit-*`` entries in
+  the system temp folder) past the same hold;
 - rows of other parts' tables through :func:`register_purger` (a part that keeps visit data
   in the database registers how to delete it before a cut-off).
 
@@ -33,7 +33,8 @@ from madoguchi.store.db import Database
 
 log = logging.getLogger(__name__)
 
-TEMP_PREFIX = "madoguchi-"
+#: the prefix of our entries in the system temp folder; nothing else there is ever touched
+TEMP_PREFIX = "madoguchi-visit-"
 
 #: name → function(database, cutoff) -> number of rows deleted; see :func:`register_purger`
 PURGERS: dict[str, Callable[[Database, datetime], int]] = {}
@@ -145,14 +146,29 @@ def purge(database: Database | None, settings: Settings, now: datetime | None = 
     return report
 
 
-def _temp_candidates() -> list[Path]:
-    ours = list(temp_dir().iterdir())
-    system = Path(tempfile.gettempdir())
+def _owned_by_us(path: Path) -> bool:
+    getuid = getattr(os, "getuid", None)
     try:
-        ours += [p for p in system.iterdir() if p.name.startswith(TEMP_PREFIX)]
+        return getuid is None or path.lstat().st_uid == getuid()
     except OSError:
-        pass
-    return ours
+        return False
+
+
+def system_temp_dir() -> Path:
+    return Path(tempfile.gettempdir())
+
+
+def system_temp_entries() -> list[Path]:
+    """This user's ``madoguchi-visit-*`` entries in the system temp folder."""
+    try:
+        return [p for p in system_temp_dir().iterdir()
+                if p.name.startswith(TEMP_PREFIX) and not p.is_symlink() and _owned_by_us(p)]
+    except OSError:
+        return []
+
+
+def _temp_candidates() -> list[Path]:
+    return list(temp_dir().iterdir()) + system_temp_entries()
 
 
 def _purge_temp(settings: Settings, now: datetime, everything: bool, report: PurgeReport) -> int:

@@ -6,7 +6,6 @@ slow or missing server never freezes the start (the banner says what happened).
 
 from __future__ import annotations
 
-import getpass
 import logging
 import os
 import sys
@@ -56,14 +55,20 @@ def create_application(settings: Settings, argv: list[str] | None = None):  # no
     return app
 
 
-def build_window(settings: Settings, *, demo: bool):  # noqa: ANN201
-    """Context and main window, database opening in the background."""
-    from madoguchi.ui.context import AppContext, SignedInUser
+def build_window(settings: Settings, *, demo: bool, sign_in_as: str | None = None):  # noqa: ANN201
+    """Context and main window, database opening in the background, then the sign-in.
+
+    ``sign_in_as`` (demo only: tests, screenshots, ``MADOGUCHI_DEMO_USER``) signs a demo
+    account in without the login dialog.
+    """
+    from madoguchi.ui.context import AppContext
+    from madoguchi.ui.login import SignInFlow
     from madoguchi.ui.main_window import MainWindow
     from madoguchi.ui.workers import run_in_background
 
     context = AppContext(settings, demo=demo)
     window = MainWindow(context)
+    window.sign_in_flow = SignInFlow(context, window, sign_in_as=sign_in_as)
 
     def _failed(error: BaseException) -> None:
         if isinstance(error, MadoguchiError):
@@ -75,9 +80,6 @@ def build_window(settings: Settings, *, demo: bool):  # noqa: ANN201
                 f"preparing the database failed ({error.__class__.__name__}); run `madoguchi -v db upgrade` for details."))
 
     run_in_background(open_app_database, settings, demo, on_done=context.set_database, on_error=_failed)
-    # Until sign-in (privacy issue) is in place the demo signs in as its admin account.
-    login = "admin" if demo else getpass.getuser()
-    context.set_user(SignedInUser(None, login, login, "admin"))
     return context, window
 
 
@@ -86,7 +88,8 @@ def run_app(*, demo: bool = False) -> int:
     if demo:
         settings = demo_settings(settings)
     app = create_application(settings)
-    _context, window = build_window(settings, demo=demo)
+    demo_user = (os.environ.get("MADOGUCHI_DEMO_USER") or None) if demo else None
+    _context, window = build_window(settings, demo=demo, sign_in_as=demo_user)
     window.show()
     if os.environ.get("MADOGUCHI_EXIT_WHEN_READY"):
         from PySide6.QtCore import QTimer

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSettings, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
@@ -27,11 +27,12 @@ class WorkspaceSpec:
 
 
 WORKSPACES: tuple[WorkspaceSpec, ...] = (
-    WorkspaceSpec("reception", "受付", "madoguchi.ui.reception.view:ReceptionView", ()),
-    WorkspaceSpec("counter", "窓口", "madoguchi.ui.counter.view:CounterView", ()),
-    WorkspaceSpec("display", "表示", "madoguchi.ui.display.view:DisplayView", ()),
-    WorkspaceSpec("supervisor", "管理", "madoguchi.ui.supervisor.view:SupervisorView", ("supervisor",)),
-    WorkspaceSpec("settings", "設定", "madoguchi.ui.settings.view:SettingsView", ("admin",)),
+    WorkspaceSpec("reception", QT_TRANSLATE_NOOP("MainWindow", "受付"), "madoguchi.ui.reception.view:ReceptionView", ()),
+    WorkspaceSpec("counter", QT_TRANSLATE_NOOP("MainWindow", "窓口"), "madoguchi.ui.counter.view:CounterView", ()),
+    WorkspaceSpec("display", QT_TRANSLATE_NOOP("MainWindow", "表示"), "madoguchi.ui.display.view:DisplayView", ()),
+    WorkspaceSpec("supervisor", QT_TRANSLATE_NOOP("MainWindow", "管理"), "madoguchi.ui.supervisor.view:SupervisorView", ("supervisor",)),
+    WorkspaceSpec("settings", QT_TRANSLATE_NOOP("MainWindow", "設定"), "madoguchi.ui.settings.view:SettingsView", ("admin",)),
+    WorkspaceSpec("audit", QT_TRANSLATE_NOOP("MainWindow", "監査"), "madoguchi.ui.audit.view:AuditView", ("admin",)),
 )
 
 
@@ -118,7 +119,11 @@ class MainWindow(QMainWindow):
         if user is None:
             self.status_user.setText(self.tr("未ログイン"))
         else:
-            self.status_user.setText(self.tr("{0}（{1}）").format(user.display_name, self.tr(user.role)))
+            self.status_user.setText(self.tr("{0}（{1}）").format(user.display_name, self.role_name(user.role)))
+
+    def role_name(self, role: str) -> str:
+        names = {"clerk": self.tr("職員"), "supervisor": self.tr("管理者（係長）"), "admin": self.tr("システム管理者")}
+        return names.get(role, role)
 
     # --- status -----------------------------------------------------------------------------
     def _on_settings_changed(self, settings) -> None:  # noqa: ANN001

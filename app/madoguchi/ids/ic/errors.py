@@ -89,3 +89,24 @@ class CardLocked(CardError):
 
 class CardReadError(CardError):
     """The card answered something unexpected (status word given, never data)."""
+
+
+class PinlessReadNotAllowed(CardError):
+    """The 照合番号B read was asked for but the ward's policy (``allow_pinless_read``) forbids it."""
+
+    def __init__(self) -> None:
+        super().__init__("暗証番号なし（照合番号B）での読取は、この端末の設定で許可されていません（allow_pinless_read）。"
+                         "暗証番号で読み取るか、券面の撮影（OCR）を使ってください。",
+                         "reading without the PIN (照合番号B) is not allowed on this PC (allow_pinless_read); "
+                         "use the PIN or OCR instead.",
+                         exit_code=ExitCode.PERMISSION)
+
+
+class VerificationNumberFormatError(CardError):
+    """The parts of 照合番号B do not make 14 digits: nothing was sent to the card."""
+
+    def __init__(self) -> None:
+        super().__init__("照合番号B（生年月日・有効期限の年・セキュリティコード）の形式が正しくありません。カードには送っていません。",
+                         "the parts of 照合番号B (birth date, expiry year, security code) are malformed; "
+                         "nothing was sent to the card.",
+                         exit_code=ExitCode.INPUT)

@@ -1,0 +1,342 @@
+"""Label-anchored field extraction on the normalised card face.
+
+For each field of the layout: take its prior box, shifted by where its printed label was
+actually found (the anchors), widened by a margin; clean the crop (security pattern and uneven
+light removed); find the text line(s) in it by their ink profile; recognise them with the
+field's character set; parse and validate. A field that fails validation or has a low
+confidence gets a second look with other preprocessing, for that field only.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+import cv2
+import numpy as np
+
+from madoguchi.ids import parse
+from madoguchi.ids.address import check_address
+from madoguchi.ids.card import CARD_HEIGHT, CARD_WIDTH
+from madoguchi.ids.layouts import FieldSpec, Layout
+from madoguchi.ids.model import Field
+from madoguchi.ids.ocr import OcrEngine, Recognition
+
+FULL_DIGITS = "０１２３４５６７８９"
+CHARSETS = {
+    "date_ja": "0123456789" + FULL_DIGITS + "年月日元明治大正昭和平成令和生まで有効",
+    "date_western": "0123456789" + FULL_DIGITS + "年月日まで有効です",
+    "date_pair": "0123456789" + FULL_DIGITS + "年月日()（）明治大正昭和平成令和元まで有効",
+    "license_number": "0123456789" + FULL_DIGITS + "第号",
+    "residence_number": "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+    "latin_name": "ABCDEFGHIJKLMNOPQRSTUVWXYZ ,.-'",
+    "mrz": "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<",
+}
+NATIONALITIES = (
+    "ベトナム", "中国", "フィリピン", "ネパール", "インドネシア", "韓国", "朝鮮", "ブラジル", "ミャンマー", "タイ",
+    "米国", "アメリカ合衆国", "スリランカ", "ペルー", "台湾", "インド", "バングラデシュ", "パキスタン", "モンゴル",
+    "カンボジア", "マレーシア", "英国", "フランス", "ドイツ", "カナダ", "オーストラリア", "ロシア", "ウズベキスタン",
+    "イタリア", "スペイン", "メキシコ", "ボリビア", "アルゼンチン", "ナイジェリア", "ガーナ", "エジプト", "トルコ",
+    "イラン", "ラオス", "シンガポール", "ニュージーランド", "ウクライナ", "ポーランド", "香港",
+)
+#: below this the reader takes a second look even if the value validated
+SECOND_LOOK_CONFIDENCE = 0.80
+
+
+@dataclass
+class Candidate:
+    value: str
+    confidence: float
+    valid: bool
+    problem: str = ""
+    raw: str = ""
+    alternatives: tuple[str, ...] = ()
+    extra: dict | None = None
+
+
+def to_pixels(box: tuple[float, float, float, float], dx: float = 0.0, dy: float = 0.0,
+              margin: tuple[float, float] = (0.0, 0.0)) -> tuple[int, int, int, int]:
+    """(x, y, w, h) in card pixels of an (x0, x1, y0, y1) fraction box, shifted and widened."""
+    x0, x1, y0, y1 = box
+    left = max(0, int((x0 + dx - margin[0]) * CARD_WIDTH))
+    right = min(CARD_WIDTH, int((x1 + dx + margin[0]) * CARD_WIDTH))
+    top = max(0, int((y0 + dy - margin[1]) * CARD_HEIGHT))
+    bottom = min(CARD_HEIGHT, int((y1 + dy + margin[1]) * CARD_HEIGHT))
+    return left, top, max(1, right - left), max(1, bottom - top)
+
+
+# --- preprocessing ---------------------------------------------------------------------------
+
+
+def clean_crop(crop: np.ndarray, *, colour_text: bool = False, luminance: bool = False) -> np.ndarray:
+    """Grey image with the pastel security pattern and uneven light divided out (dark text on white).
+
+    The brightest channel makes pastel lines almost white while black text stays black; for
+    coloured text (the residence card number is red) the darkest channel keeps it.
+    """
+    if luminance:
+        grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    else:
+        grey = crop.min(axis=2) if colour_text else crop.max(axis=2)
+    size = max(15, (crop.shape[0] // 3) | 1)
+    background = cv2.morphologyEx(grey, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
+    normalised = cv2.divide(grey, background, scale=255)
+    low, high = np.percentile(normalised, (1, 99.5))
+    if high - low < 10:
+        return normalised
+    stretched = np.clip((normalised.astype(np.float32) - low) * 255.0 / (high - low), 0, 255)
+    return stretched.astype(np.uint8)
+
+
+def remove_rules(grey: np.ndarray) -> np.ndarray:
+    """Paint out the table's ruled lines (long thin horizontals and verticals), which would
+    otherwise merge with the text lines (the driver's license is a framed table)."""
+    ink = (grey < 140).astype(np.uint8)
+    height, width = grey.shape
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(20, width // 3), 1)))
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(20, int(height * 0.9)))))
+    rules = cv2.dilate(horizontal | vertical, np.ones((3, 3), np.uint8))
+    if not rules.any():
+        return grey
+    cleaned = grey.copy()
+    cleaned[rules > 0] = 255
+    return cleaned
+
+
+def binarise(grey: np.ndarray) -> np.ndarray:
+    _, binary = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return binary
+
+
+def text_bands(grey: np.ndarray, *, min_height: int = 6) -> list[tuple[int, int]]:
+    """Row ranges holding text (by the ink profile of the cleaned crop)."""
+    ink = (grey < 128).astype(np.uint8)
+    ink = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+    profile = ink.sum(axis=1)
+    threshold = max(2, int(0.01 * grey.shape[1]))
+    rows = profile > threshold
+    bands: list[tuple[int, int]] = []
+    start = None
+    for y, on in enumerate(rows):
+        if on and start is None:
+            start = y
+        elif not on and start is not None:
+            bands.append((start, y))
+            start = None
+    if start is not None:
+        bands.append((start, len(rows)))
+    # merge bands split inside a character (kana/kanji parts) and drop specks
+    merged: list[tuple[int, int]] = []
+    for band in bands:
+        if merged and band[0] - merged[-1][1] <= max(2, (merged[-1][1] - merged[-1][0]) // 4):
+            merged[-1] = (merged[-1][0], band[1])
+        else:
+            merged.append(band)
+    return [b for b in merged if b[1] - b[0] >= min_height]
+
+
+def pick_bands(bands: list[tuple[int, int]], height: int, lines: int, prior: tuple[int, int]) -> list[tuple[int, int]]:
+    """The text line(s) nearest the prior's vertical span, tallest first among close ones."""
+    if not bands:
+        return []
+    top, bottom = prior
+
+    def overlap(band: tuple[int, int]) -> float:
+        return max(0, min(band[1], bottom) - max(band[0], top)) / max(1, band[1] - band[0])
+
+    ranked = sorted(bands, key=lambda b: (-(overlap(b) > 0.4), -(b[1] - b[0]) * (0.5 + overlap(b))))
+    chosen = [b for b in ranked if overlap(b) > 0.4][:lines] or ranked[:1]
+    return sorted(chosen)
+
+
+# --- recognition ----------------------------------------------------------------------------
+
+
+def _pad(image: np.ndarray, pad: int = 10) -> np.ndarray:
+    return cv2.copyMakeBorder(image, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
+
+
+def scale_to_height(image: np.ndarray, target: int = 40) -> np.ndarray:
+    height = image.shape[0]
+    if height <= 0:
+        return image
+    factor = target / height
+    if 0.8 <= factor <= 1.25:
+        return image
+    factor = min(max(factor, 0.5), 3.0)
+    return cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC if factor > 1 else cv2.INTER_AREA)
+
+
+def recognise_lines(engine: OcrEngine, grey: np.ndarray, bands: list[tuple[int, int]], spec: FieldSpec,
+                    *, variant: int = 0) -> Recognition:
+    texts, confidences = [], []
+    whitelist = CHARSETS.get(spec.charset, "")
+    for top, bottom in bands:
+        pad = max(2, (bottom - top) // 6)
+        line = grey[max(0, top - pad): bottom + pad]
+        line = _trim_columns(line)
+        if variant == 1:
+            line = binarise(line)
+        elif variant == 2:
+            line = cv2.GaussianBlur(line, (3, 3), 0)
+        target = (36, 36, 48)[variant]
+        line = _pad(scale_to_height(line, target))
+        result = engine.recognise(line, lang=spec.lang, psm=7, whitelist=whitelist)
+        texts.append(result.text)
+        confidences.append(result.confidence)
+    text = "".join(t.replace("\n", " ") for t in texts) if spec.kind == "address" else " ".join(texts)
+    return Recognition(text, min(confidences) if confidences else 0.0)
+
+
+def _trim_columns(line: np.ndarray) -> np.ndarray:
+    ink = (line < 128).sum(axis=0)
+    columns = np.nonzero(ink > 0)[0]
+    if columns.size == 0:
+        return line
+    pad = max(4, line.shape[0] // 3)
+    return line[:, max(0, columns[0] - pad): columns[-1] + pad + 1]
+
+
+# --- parsing per kind ------------------------------------------------------------------------
+
+
+_LABELS = ("氏名", "住所", "住居地", "生年月日", "性別", "国籍・地域", "国籍", "番号", "NAME", "No.", "No")
+
+
+def _strip_labels(text: str) -> str:
+    for label in _LABELS:
+        if text.startswith(label):
+            return text[len(label):]
+    return text
+
+
+def interpret(spec: FieldSpec, text: str, confidence: float) -> Candidate:
+    """The field's value from its OCR text, validated."""
+    compact = parse.clean(text)
+    try:
+        if spec.kind == "date":
+            return _date_candidate(compact, confidence, pair=spec.charset == "date_pair")
+        if spec.kind == "sex":
+            return Candidate(parse.parse_sex(compact), confidence, True, raw=text)
+        if spec.kind == "license_number":
+            return Candidate(parse.parse_license_number(compact), confidence, True, raw=text)
+        if spec.kind == "residence_number":
+            return Candidate(parse.parse_residence_card_number(compact[-12:] if len(compact) > 12 else compact),
+                             confidence, True, raw=text)
+        if spec.kind == "name_latin":
+            name = re.sub(r"[^A-Z ]", "", unicodedata.normalize("NFKC", text).upper())
+            name = re.sub(r"\s+", " ", _strip_labels(name.strip())).strip()
+            valid = bool(re.fullmatch(r"[A-Z]+( [A-Z]+)+|[A-Z]{2,}", name))
+            return Candidate(name, confidence, valid, "" if valid else "not a name in Latin capitals", raw=text)
+        if spec.kind in ("name_ja", "name_spaced"):
+            return _name_candidate(text, confidence, spaced=spec.kind == "name_spaced")
+        if spec.kind == "address":
+            return _address_candidate(text, confidence)
+        if spec.kind == "nationality":
+            return _nationality_candidate(compact, confidence)
+    except parse.ParseError as exc:
+        return Candidate(compact, confidence, False, str(exc), raw=text)
+    return Candidate(compact, confidence, bool(compact), "" if compact else "empty", raw=text)
+
+
+def _date_candidate(compact: str, confidence: float, *, pair: bool) -> Candidate:
+    fixed = re.sub(r"(?<=[0-9])[oOD口〇](?=[0-9年月日])", "0", compact)
+    fixed = fixed.replace("元年", "元年")
+    day: date = parse.parse_date_pair(fixed) if pair else parse.parse_date(fixed)
+    if not 1868 <= day.year <= 2100:
+        raise parse.ParseError(f"implausible year {day.year}")
+    return Candidate(day.isoformat(), confidence, True, raw=compact)
+
+
+def _name_candidate(text: str, confidence: float, *, spaced: bool) -> Candidate:
+    text = unicodedata.normalize("NFKC", text)
+    text = _strip_labels(text.strip())
+    # keep kanji, kana and the iteration mark; OCR noise (| . , ー from the frame) goes
+    kept = re.sub(r"[^\u3005\u3040-\u30ff\u4e00-\u9fff\s]", "", text).strip()
+    if spaced:
+        kept = re.sub(r"\s+", "", kept)
+    if len(re.sub(r"\s", "", kept)) < 2:
+        raise parse.ParseError("no name found")
+    split = parse.split_name(kept)
+    value = f"{split.family} {split.given}".strip()
+    extra = {"family_name": split.family, "given_name": split.given}
+    if split.score < 1.0:
+        extra["split_confidence"] = round(split.score, 3)
+    return Candidate(value, confidence, True, raw=text, extra=extra)
+
+
+def _address_candidate(text: str, confidence: float) -> Candidate:
+    text = _strip_labels(parse.clean(text).replace("ADDRESS", ""))
+    text = re.sub(r"^[^\u3040-\u30ff\u4e00-\u9fff]+", "", text)
+    text = unicodedata.normalize("NFKC", text) if False else text
+    text = re.sub(r"[|｜_]", "", text)
+    check = check_address(text)
+    extra: dict = {}
+    if check.entry is not None:
+        extra["postal_code"] = check.entry.postal_code
+        if check.corrected:
+            extra["ocr_text"] = text
+    if check.entry is None:
+        return Candidate(check.value, confidence, False, check.problem or "address not found", raw=text, extra=extra)
+    # a corrected town is likely right, but not certain: say so through the confidence
+    return Candidate(check.value, confidence * (0.9 if check.corrected else 1.0), not check.problem, check.problem,
+                     raw=text, extra=extra)
+
+
+def _nationality_candidate(compact: str, confidence: float) -> Candidate:
+    from madoguchi.ids.address import _distance
+
+    compact = _strip_labels(compact)
+    compact = re.sub(r"[^\u3040-\u30ff\u4e00-\u9fff]", "", compact)
+    if compact in NATIONALITIES:
+        return Candidate(compact, confidence, True, raw=compact)
+    best = min(NATIONALITIES, key=lambda n: _distance(compact, n))
+    if _distance(compact, best) <= max(1, len(best) // 3):
+        return Candidate(best, confidence * 0.9, True, raw=compact)
+    return Candidate(compact, confidence, bool(compact), "" if compact else "empty", raw=compact)
+
+
+# --- one field --------------------------------------------------------------------------------
+
+
+def extract_field(engine: OcrEngine, card: np.ndarray, spec: FieldSpec, offset: tuple[float, float]) -> Field | None:
+    """Read one field; None when an optional field is not printed (the 2026 My Number card's sex)."""
+    margin = (0.01, 0.012)
+    x, y, w, h = to_pixels(spec.box, *offset, margin=margin)
+    crop = card[y:y + h, x:x + w]
+    grey = remove_rules(clean_crop(crop, colour_text=spec.kind == "residence_number"))
+    prior_top = int((spec.box[2] + offset[1]) * CARD_HEIGHT) - y
+    prior_bottom = int((spec.box[3] + offset[1]) * CARD_HEIGHT) - y
+    bands = pick_bands(text_bands(grey), h, spec.lines, (prior_top, prior_bottom))
+    if not bands:
+        if spec.optional:
+            return None
+        return Field("", 0.0, (x, y, w, h), valid=False, problem="nothing printed where the field should be")
+    best: Candidate | None = None
+    for variant in (0, 1, 2):
+        result = recognise_lines(engine, grey, bands, spec, variant=variant)
+        candidate = interpret(spec, result.text, result.confidence)
+        if best is None or (candidate.valid, candidate.confidence) > (best.valid, best.confidence):
+            best = candidate
+        if best.valid and best.confidence >= SECOND_LOOK_CONFIDENCE:
+            break
+    assert best is not None
+    if spec.optional and not best.valid:
+        return None
+    top, bottom = bands[0][0], bands[-1][1]
+    box = (x, y + top, w, bottom - top)
+    return Field(best.value, round(best.confidence if best.valid else best.confidence * 0.5, 3), box,
+                 valid=best.valid, problem=best.problem, alternatives=best.alternatives, extra=best.extra or {})
+
+
+def extract_fields(engine: OcrEngine, card: np.ndarray, layout: Layout,
+                   offsets: dict[str, tuple[float, float]] | None = None) -> dict[str, Field]:
+    offsets = offsets or {}
+    fields: dict[str, Field] = {}
+    for spec in layout.fields:
+        found = extract_field(engine, card, spec, offsets.get(spec.anchor, offsets.get("", (0.0, 0.0))))
+        if found is not None:
+            fields[spec.name] = found
+    return fields

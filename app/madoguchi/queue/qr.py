@@ -1,0 +1,31 @@
+"""QR codes for ticket receipts: a link to the public congestion page (segno, offline)."""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import urlencode
+
+
+def status_page_url(base_url: str, branch_id: str | None = None, language: str = "ja") -> str:
+    """The public page's address for a receipt, e.g. ``https://ward.example/madoguchi/?branch=honcho``."""
+    query = {k: v for k, v in (("branch", branch_id), ("lang", language if language != "ja" else None)) if v}
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    return base + ("?" + urlencode(query) if query else "")
+
+
+def ticket_qr_svg(url: str, *, scale: int = 4, border: int = 2) -> str:
+    """An SVG QR code (error correction M) for ``url``."""
+    import segno
+
+    out = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(out, kind="svg", scale=scale, border=border, xmldecl=False)
+    return out.getvalue().decode("utf-8")
+
+
+def ticket_qr_png(url: str, *, scale: int = 4, border: int = 2) -> bytes:
+    """PNG bytes of the QR code, for a receipt PDF or ESC/POS raster."""
+    import segno
+
+    out = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(out, kind="png", scale=scale, border=border)
+    return out.getvalue()

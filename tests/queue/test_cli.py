@@ -1,0 +1,45 @@
+"""``madoguchi queue …`` on the configured database (MADOGUCHI_DATABASE_URL)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from madoguchi.cli import main
+from madoguchi.errors import ExitCode
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    code = main(list(argv))
+    return code, capsys.readouterr().out
+
+
+def test_issue_call_served_status(database_url, monkeypatch, capsys) -> None:  # noqa: ANN001
+    monkeypatch.setenv("MADOGUCHI_DATABASE_URL", database_url)
+    assert _run(capsys, "queue", "counters", "--ensure", "3")[0] == 0
+    code, out = _run(capsys, "queue", "issue", "--service", "A", "--json")
+    assert code == 0 and json.loads(out)["label"] == "A-001" and json.loads(out)["state"] == "issued"
+    code, out = _run(capsys, "queue", "issue", "--service", "A", "--key", "press-1")
+    assert out.startswith("A-002 issued")
+    assert _run(capsys, "queue", "issue", "--service", "A", "--key", "press-1")[1].startswith("A-002")
+    code, out = _run(capsys, "queue", "call", "--counter", "1")
+    assert code == 0 and out.startswith("A-001 called counter 1")
+    assert _run(capsys, "queue", "served", "A-001")[1].startswith("A-001 served")
+    code, out = _run(capsys, "queue", "status", "--json")
+    status = json.loads(out)
+    assert status["waiting"] == 1
+    assert {s["prefix"]: s["waiting"] for s in status["services"]}["A"] == 1
+    assert _run(capsys, "queue", "served", "A-001")[0] == ExitCode.INPUT  # already served
+    code, out = _run(capsys, "queue", "kpi", "--csv", "-")
+    assert out.splitlines()[0].startswith("day,branch,service,hour")
+    code, out = _run(capsys, "queue", "backtest", "--json")
+    assert code == 0 and json.loads(out)["tickets"] >= 0
+
+
+def test_nobody_waiting_and_unknown_service(database_url, monkeypatch, capsys) -> None:  # noqa: ANN001
+    monkeypatch.setenv("MADOGUCHI_DATABASE_URL", database_url)
+    _run(capsys, "queue", "counters", "--ensure", "2")
+    assert _run(capsys, "queue", "call", "--counter", "2")[0] == 1
+    assert main(["queue", "issue", "--service", "Z"]) == ExitCode.INPUT
+    assert "業務" in capsys.readouterr().err
