@@ -389,6 +389,7 @@ def stage_windows(stage: Path, embed: Path | None, wheelhouse: Path | None) -> d
         (stage / "wheelhouse" / "STAND-IN.txt").write_text(STAND_IN_NOTE, encoding="ascii")
         defines["STAND_IN"] = "1"
     else:
+        compile_translations()
         stage_runtime(embed, runtime)
         assert wheelhouse is not None
         pips = sorted(wheelhouse.glob("pip-*.whl"))
@@ -480,7 +481,7 @@ def control_file(installed_kib: int, minor: str) -> str:
     return (f"Package: madoguchi\nVersion: {version()}\nArchitecture: amd64\nSection: misc\nPriority: optional\n"
             f"Maintainer: Madoguchi developers <madoguchi@localhost>\nInstalled-Size: {installed_kib}\n"
             f"Depends: {', '.join(dict.fromkeys(depends))}\n"
-            "Recommends: pcscd, tesseract-ocr-jpn, fonts-ipaexfont\n"
+            "Recommends: pcscd\n"
             "Description: counter app for Japanese municipal offices (窓口)\n"
             " Reads the resident's ID card once (OCR or IC chip), fills every form the visit\n"
             " needs and prints them; queue tickets, lobby display and supervisor dashboard.\n"
@@ -541,6 +542,7 @@ def build_deb(wheelhouse: Path | None = None, out: Path | None = None, minimal: 
             wheelhouse = Path(folder)
             own_wheel(wheelhouse)
         else:
+            compile_translations()
             wheelhouse = wheelhouse or wheelhouse_dir("manylinux")
             if not list(wheelhouse.glob("madoguchi-*.whl")):
                 raise BuildError(f"{wheelhouse} has no madoguchi wheel; run `build.py wheelhouse --platform manylinux`")

@@ -15,7 +15,7 @@
     if (!s.open && !s.waiting) { td.textContent = t("受付時間外", "closed"); return td; }
     if (s.wait_minutes === null) { td.textContent = "—"; return td; }
     td.textContent = t("約" + s.wait_minutes + "分", "about " + s.wait_minutes + " min") + " ";
-    td.appendChild(el("small", "", "(" + s.wait_low + "–" + s.wait_high + ")"));
+    td.appendChild(el("small", "", t("（" + s.wait_low + "〜" + s.wait_high + "分）", "(" + s.wait_low + "–" + s.wait_high + " min)")));
     return td;
   }
   function render(status) {

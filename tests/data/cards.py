@@ -440,6 +440,10 @@ def render_passport(rng: random.Random, person: Person, *, jitter: float) -> tup
         _mrz_digit(exp) + personal + _mrz_digit(personal)
     composite = part[0:10] + part[13:20] + part[21:43]
     line2 = part + _mrz_digit(composite)
+    # ICAO 9303 keeps the MRZ on a clear area: the pattern stops there (only faintly visible)
+    clear = Image.new("RGB", (W, int(0.28 * H)), base)
+    band = canvas.image.crop((0, int(0.71 * H), W, int(0.71 * H) + clear.height))
+    canvas.image.paste(Image.blend(band, clear, 0.8), (0, int(0.71 * H)))
     mono = rng.choice(MONO)
     canvas.text(0.03, 0.74, 0.83, line1, mono, size_factor=0.85, max_x=0.97, jitter=False)
     canvas.text(0.03, 0.86, 0.95, line2, mono, size_factor=0.85, max_x=0.97, jitter=False)
@@ -506,10 +510,11 @@ def scan_capture(card: np.ndarray, rng: random.Random, *, upside_down: bool = Fa
     frame = np.clip(frame.astype(np.int16) + np.random.default_rng(rng.randint(0, 2**31)).normal(0, 2, frame.shape),
                     0, 255).astype(np.uint8)
     width = 1012 * rng.uniform(0.98, 1.02)
-    margin = width * 0.6 + 40
-    center = (rng.uniform(margin, page_w - margin) if page_w > 2 * margin else page_w / 2,
-              rng.uniform(width / 2.6, page_h - width / 2.6))
-    angle = rng.uniform(-4, 4) + (180 if upside_down else 0) + (90 if page_h > page_w else 0)
+    upright = page_h > page_w  # a portrait page: the card lies turned by 90°
+    half_x, half_y = (width / 1.586 / 2, width / 2) if upright else (width / 2, width / 1.586 / 2)
+    margin = 60
+    center = (rng.uniform(half_x + margin, page_w - half_x - margin), rng.uniform(half_y + margin, page_h - half_y - margin))
+    angle = rng.uniform(-4, 4) + (180 if upside_down else 0) + (90 if upright else 0)
     frame = _place(card, frame, _corners(center, width, angle, 0.0, rng), shadow=True)
     if rng.random() < 0.5:
         frame = cv2.GaussianBlur(frame, (0, 0), rng.uniform(0.3, 0.7))
@@ -532,10 +537,16 @@ def camera_capture(card: np.ndarray, rng: random.Random, *, upside_down: bool = 
     area = rng.uniform(0.2, 0.5) * frame_w * frame_h
     width = min(math.sqrt(area * 1.586), 0.8 * short * 1.586 if frame_w > frame_h else 0.8 * short)
     angle = rng.uniform(-30, 30) + (180 if upside_down else 0)
-    reach = width * 0.55
-    center = (frame_w / 2 + rng.uniform(-1, 1) * max(0.0, frame_w / 2 - reach),
-              frame_h / 2 + rng.uniform(-1, 1) * max(0.0, frame_h / 2 - reach))
-    frame = _place(card, frame, _corners(center, width, angle, rng.uniform(0.0, 0.12), rng), shadow=True)
+    tilt = rng.uniform(0.0, 0.12)
+    for _attempt in range(30):  # the whole card stays in the frame, with a small margin
+        center = (rng.uniform(0.2, 0.8) * frame_w, rng.uniform(0.2, 0.8) * frame_h)
+        corners = _corners(center, width, angle, tilt, random.Random(rng.random()))
+        margin = 0.02 * short
+        if (corners[:, 0].min() > margin and corners[:, 1].min() > margin and corners[:, 0].max() < frame_w - margin
+                and corners[:, 1].max() < frame_h - margin):
+            break
+        width *= 0.97
+    frame = _place(card, frame, corners, shadow=True)
     image = frame.astype(np.float32)
     # uneven light: a soft gradient
     ys, xs = np.mgrid[0:frame_h, 0:frame_w].astype(np.float32)

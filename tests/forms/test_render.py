@@ -315,3 +315,23 @@ def test_kana_field_refuses_non_kana(forms) -> None:  # noqa: ANN001
     resident.given_name_kana = "ﾊﾅｺ"  # half-width katakana is widened, not refused
     _, pages, outcome = render_form(resident, forms["inkan_toroku"], ANSWERS, today=TODAY)
     assert next(p for p in pages[0].placed if p.field_id == "kana").value.endswith("ハナコ")
+
+
+def test_western_date_and_right_aligned_digits(tmp_path: Path) -> None:
+    write_form(tmp_path, mutated(lambda d: d["pages"][0]["fields"].extend([
+        {"id": "born", "kind": "date", "source": "resident.birth_date", "date_style": "western",
+         "box": [20, 80, 60, 10]},
+        {"id": "phone_boxes", "kind": "digits", "digits": 11, "align": "right", "source": "resident.phone",
+         "box": [20, 100, 88, 8]}])))
+    form = load_forms(tmp_path)["sample"]
+    resident = make_resident(13)
+    resident.birth_date, resident.phone = "1989-01-08", "03-1234-5678"
+    data, pages, outcome = render_form(resident, form, {}, today=TODAY)
+    placed = {p.field_id: p for p in pages[0].placed}
+    assert placed["born"].value == "1989年1月8日"
+    assert placed["phone_boxes"].value == "0312345678" and outcome.problems == []
+    pdf = tmp_path / "digits.pdf"
+    pdf.write_bytes(data)
+    digits = words_in(words_by_page(pdf)[0], placed["phone_boxes"].box)
+    cell = 88 / 11
+    assert digits and min(w.box[0] for w in digits) > 20 + cell  # ten digits in eleven boxes, filled from the right

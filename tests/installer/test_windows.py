@@ -61,7 +61,7 @@ def test_a_runtime_of_another_python_is_refused(build: ModuleType, tmp_path: Pat
 
 
 def test_an_archive_with_two_pythons_is_refused(build: ModuleType, tmp_path: Path) -> None:
-    with pytest.raises(build.BuildError, match="exactly one python.exe"):
+    with pytest.raises(build.BuildError, match=r"exactly one python\.exe"):
         build.stage_runtime(fake_embeddable(tmp_path / "embed.zip", extra="other/"), tmp_path / "rt")
 
 

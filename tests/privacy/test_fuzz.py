@@ -80,6 +80,7 @@ def resident_texts(draw) -> str:  # noqa: ANN001
     return text[:cut] + draw(st.text(max_size=5)) + text[cut:]
 
 
+@pytest.mark.slow
 def test_fuzz_resident_json_import(capsys, results_dir: Path) -> None:  # noqa: ANN001
     from madoguchi.visit import Resident
 
@@ -156,6 +157,7 @@ def form_inputs(draw) -> tuple[str, Any]:  # noqa: ANN001
 SAMPLE_FORM: dict[str, Any] = {}
 
 
+@pytest.mark.slow
 def test_fuzz_form_loader(tmp_path: Path, capsys, results_dir: Path) -> None:  # noqa: ANN001
     from madoguchi.forms.definition import load_form_file, parse_form
 

@@ -9,9 +9,18 @@ from PySide6.QtCore import Qt
 
 from madoguchi.config import load_settings
 from madoguchi.ui.login import FirstAdminDialog, LoginDialog
-from madoguchi.ui.workers import wait_for_background
+from madoguchi.ui.workers import wait_for_background as _wait_for_tasks
 
 RESTRICTED = ("supervisor", "designer", "settings", "audit")
+
+
+def wait_for_background(timeout_ms: int = 20000) -> None:
+    """Let every view's background work finish AND deliver its result while the window lives."""
+    from PySide6.QtWidgets import QApplication
+
+    for _ in range(3):
+        _wait_for_tasks(timeout_ms)
+        QApplication.processEvents()
 
 
 def _start(qtbot, sqlite_url: str, *, demo: bool, **changes):  # noqa: ANN001, ANN202
@@ -189,3 +198,32 @@ def test_audit_view_verifies_and_exports(qtbot, demo_window, tmp_path) -> None: 
     view.export_to(target)
     qtbot.waitUntil(lambda: target.exists() and "出力しました" in view.result_banner.text(), timeout=10000)
     assert "login" in target.read_text(encoding="utf-8-sig")
+
+
+@pytest.mark.xvfb
+@pytest.mark.slow
+def test_sign_in_lock_and_audit_on_a_real_screen(results_dir, madoguchi_home) -> None:  # noqa: ANN001
+    """The whole tour by keyboard in a real window under Xvfb; grabs kept in results/screenshots/."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.support import requirements
+    from tests.support.xvfb import xvfb, xvfb_env
+
+    requirements.require_executable("Xvfb", "xvfb")
+    tour = Path(__file__).with_name("xvfb_login_tour.py")
+    with xvfb() as display:
+        completed = subprocess.run([sys.executable, str(tour), str(results_dir / "screenshots")],
+                                   env=xvfb_env(display, madoguchi_home), capture_output=True, text=True,
+                                   timeout=180, check=False)
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    report = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert report["platform"] == "xcb"
+    assert not set(RESTRICTED) & set(report["visible"]["clerk"])
+    assert {"settings", "audit"} <= set(report["visible"]["admin"])
+    assert report["locked_overlay_covers"] and report["verified"]
+    assert {"login", "locked", "unlocked", "logout"} <= set(report["audit_actions"])
+    for path in report["shots"].values():
+        assert Path(path).stat().st_size > 10_000

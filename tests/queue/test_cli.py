@@ -43,3 +43,19 @@ def test_nobody_waiting_and_unknown_service(database_url, monkeypatch, capsys) -
     assert _run(capsys, "queue", "call", "--counter", "2")[0] == 1
     assert main(["queue", "issue", "--service", "Z"]) == ExitCode.INPUT
     assert "業務" in capsys.readouterr().err
+
+
+def test_recall_transfer_no_show_and_out_of_order_call(sqlite_url, monkeypatch, capsys) -> None:  # noqa: ANN001
+    monkeypatch.setenv("MADOGUCHI_DATABASE_URL", sqlite_url)
+    _run(capsys, "queue", "counters", "--ensure", "2")
+    for _ in range(3):
+        _run(capsys, "queue", "issue", "--service", "B")
+    assert _run(capsys, "queue", "call", "--counter", "1")[1].startswith("B-001 called")
+    assert _run(capsys, "queue", "recall", "B-001", "--json")[1].count('"calls": 2') == 1
+    assert _run(capsys, "queue", "transfer", "B-001", "--to", "C")[1].startswith("B-001 transferred")
+    assert _run(capsys, "queue", "call", "--counter", "1", "--ticket", "B-003")[0] == ExitCode.INPUT  # no reason
+    code, out = _run(capsys, "queue", "call", "--counter", "1", "--ticket", "B-003", "--reason", "予約")
+    assert code == 0 and out.startswith("B-003 called counter 1")
+    assert _run(capsys, "queue", "no-show", "B-003")[1].startswith("B-003 no_show")
+    assert _run(capsys, "queue", "prioritise", "B-002", "--reason", "体調不良")[0] == 0
+    assert _run(capsys, "queue", "call", "--counter", "2")[1].startswith("B-002 called counter 2")

@@ -56,3 +56,38 @@ def test_clerks_calling_at_once_never_get_the_same_ticket(database_url) -> None:
     assert all(t.state in (TicketState.SERVED, TicketState.CALLED) for t in state.tickets.values())
     assert queue.verify_projection() == []
     database.dispose()
+
+
+def test_served_and_call_next_pressed_at_once_do_not_deadlock(database) -> None:  # noqa: ANN001
+    """Two PCs (or a double click) on one counter: one wins, the other gets a clear QueueError."""
+    import threading
+
+    from madoguchi.queue.model import QueueError
+
+    seed_defaults(database, counters=1)
+    queue = TicketQueue(database, "honcho")
+    for _ in range(25):  # each round calls one or two
+        queue.issue("A", confirm=True)
+    unexpected: list[BaseException] = []
+    for _ in range(10):
+        ticket = queue.call_next(1, finish_current=True)
+        assert ticket is not None
+        barrier = threading.Barrier(2)
+
+        def press(action, barrier: threading.Barrier = barrier) -> None:  # noqa: ANN001
+            barrier.wait(10)
+            try:
+                action()
+            except QueueError:
+                pass  # the other press won: "already served" — fine
+            except BaseException as exc:  # noqa: BLE001
+                unexpected.append(exc)
+
+        threads = [threading.Thread(target=press, args=(lambda t=ticket: queue.served(t),)),
+                   threading.Thread(target=press, args=(lambda: queue.call_next(1, finish_current=True),))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+    assert unexpected == []
+    assert queue.verify_projection() == []

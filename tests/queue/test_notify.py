@@ -106,3 +106,21 @@ def test_database_gone_and_back(tmp_path) -> None:  # noqa: ANN001
         database.dispose()
     finally:
         server.stop("immediate")
+
+
+def test_snapshot_feed_delivers_a_fresh_snapshot_after_a_call(database) -> None:  # noqa: ANN001
+    from madoguchi.queue.notify import SnapshotFeed
+
+    seed_defaults(database, counters=2)
+    queue = TicketQueue(database, "honcho")
+    queue.issue("A", confirm=True)
+    snapshots: list = []
+    with SnapshotFeed(queue, snapshots.append, poll_interval=0.2) as feed:
+        recorder = Recorder()
+        assert recorder.wait_for(lambda: snapshots, 5)
+        assert snapshots[-1].service("A").waiting == 1 and not snapshots[-1].calls
+        started = time.monotonic()
+        queue.call_next(1)
+        assert recorder.wait_for(lambda: snapshots[-1].calls, 2.0)
+        assert time.monotonic() - started < 2.0
+        assert feed.latest.calls[0].label == "A-001" and feed.latest.calls[0].counter_number == 1

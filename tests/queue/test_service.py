@@ -131,3 +131,30 @@ def test_restart_mid_day_keeps_the_state(database_url) -> None:  # noqa: ANN001
     assert queue.verify_projection() == []
     assert queue.issue("A", confirm=True).label == "A-003"
     database.dispose()
+
+
+def test_projection_can_be_rebuilt_from_the_events(database) -> None:  # noqa: ANN001
+    queue = ready_queue(database)
+    for service in "AAB":
+        queue.issue(service, confirm=True)
+    queue.call_next(1)
+    with database.engine.begin() as connection:  # someone fiddles with the table by hand
+        connection.execute(text("UPDATE queue_ticket SET state = 'served', priority = 5"))
+        connection.execute(text("UPDATE queue_counter_state SET ticket_id = NULL"))
+    assert len(queue.verify_projection()) == 3
+    assert queue.rebuild_projection() == 3
+    assert queue.verify_projection() == []
+    with pytest.raises(QueueError):
+        queue.call_next(1)  # A-001 is at counter 1 again, as the events say
+
+
+def test_stale_pending_tickets_expire(database) -> None:  # noqa: ANN001
+    clock = Clock()
+    queue = ready_queue(database, clock=clock)
+    stale = queue.issue("A")  # the reception PC stopped while printing
+    clock.advance(11)
+    fresh = queue.issue("A")
+    assert [t.label for t in queue.expire_pending()] == [stale.label]
+    assert queue.ticket(stale.id).state == TicketState.VOIDED
+    assert queue.ticket(fresh.id).state == TicketState.PENDING
+    assert queue.issue("1", confirm=True).label == "A-003"  # a service id as text works too

@@ -21,7 +21,7 @@ def main_window(qtbot, app_settings):  # noqa: ANN001, ANN201
     from madoguchi.ui.workers import wait_for_background
 
     create_application(app_settings)
-    context, window = build_window(app_settings, demo=True)
+    context, window = build_window(app_settings, demo=True, sign_in_as="admin")
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)

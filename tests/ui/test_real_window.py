@@ -42,7 +42,7 @@ def test_real_window_screenshot_of_every_workspace(results_dir: Path, madoguchi_
     report = _tour(results_dir, madoguchi_home)
     assert report["platform"] == "xcb"
     assert [s["workspace"] for s in report["shots"]] == [s["current"] for s in report["shots"]]
-    assert len(report["shots"]) == 5
+    assert len(report["shots"]) == 6
     for shot in report["shots"]:
         assert Path(shot["file"]).stat().st_size > 10_000
         assert _not_blank(Path(shot["file"]))

@@ -18,9 +18,9 @@ def _press_ctrl_number(qtbot, window: MainWindow, number: int) -> None:  # noqa:
 def test_every_workspace_opens_by_keyboard(qtbot, main_window: MainWindow) -> None:  # noqa: ANN001
     main_window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is main_window)
-    assert main_window.tabs.count() == len(WORKSPACES) == 5
+    assert main_window.tabs.count() == len(WORKSPACES) == 6
     titles = [main_window.tabs.tabText(i) for i in range(main_window.tabs.count())]
-    assert [t.split(" ")[0] for t in titles] == ["受付", "窓口", "表示", "管理", "設定"]
+    assert [t.split(" ")[0] for t in titles] == ["受付", "窓口", "表示", "管理", "設定", "監査"]
     for number, spec in enumerate(WORKSPACES, start=1):
         _press_ctrl_number(qtbot, main_window, number)
         qtbot.waitUntil(lambda key=spec.key: main_window.current_workspace() == key, timeout=2000)
@@ -44,8 +44,9 @@ def test_unreachable_database_shows_banner_instead_of_crashing(qtbot, app_settin
     assert window.banner.isVisible()
     assert "接続できません" in window.banner.text()
     assert "オフライン" in window.status_db.text()
-    # the rest of the app still works: switch workspaces
-    assert window.show_workspace("settings")
+    # nobody can sign in without the database, and the window says how to fix it
+    assert "database_url" in window.banner.text()
+    assert window.isVisible()
 
 
 def test_broken_settings_file_starts_and_shows_the_problem(qtbot, sqlite_url: str) -> None:  # noqa: ANN001
@@ -56,11 +57,11 @@ def test_broken_settings_file_starts_and_shows_the_problem(qtbot, sqlite_url: st
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text('counter_number = "x"\n', encoding="utf-8")
     settings = replace(config.load_settings(), database_url=sqlite_url)
-    context, window = build_window(settings, demo=True)
+    context, window = build_window(settings, demo=True, sign_in_as="admin")
     qtbot.addWidget(window)
     window.show()
     assert window.banner.isVisible() and "設定" in window.banner.text()
-    view = window.views["settings"]
+    view = window.views["settings"].pc_settings
     assert window.show_workspace("settings")
     assert view.problems_banner.isVisible()
     assert str(path) in view.problems_banner.text() and "counter_number" in view.problems_banner.text()
@@ -69,7 +70,7 @@ def test_broken_settings_file_starts_and_shows_the_problem(qtbot, sqlite_url: st
 
 
 def test_settings_page_saves_a_valid_value_and_refuses_a_bad_one(qtbot, main_window: MainWindow) -> None:  # noqa: ANN001
-    view = main_window.views["settings"]
+    view = main_window.views["settings"].pc_settings
     main_window.show_workspace("settings")
     spin = view.findChild(QSpinBox, "setting_counter_number")
     spin.setValue(6)
@@ -110,3 +111,14 @@ def test_bundled_japanese_font_is_registered(main_window: MainWindow) -> None:
     families = register_fonts()
     assert families.get("ipaexg.ttf", "").startswith("IPAex")
     assert QApplication.font().family() == families["ipaexg.ttf"]
+
+
+def test_settings_workspace_hosts_the_form_designer(main_window: MainWindow) -> None:
+    from madoguchi.ui.settings.designer import FormDesignerWidget
+
+    view = main_window.views["settings"]
+    main_window.show_workspace("settings")
+    assert view.count() == 2
+    assert isinstance(view.widget(1), FormDesignerWidget)
+    view.setCurrentIndex(1)
+    assert view.currentWidget() is view.designer

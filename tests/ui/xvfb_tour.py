@@ -13,6 +13,15 @@ from dataclasses import replace
 from pathlib import Path
 
 
+def _wait(ms: int) -> None:
+    """Run the event loop for ``ms`` (QTest.qWait holds the GIL and starves worker threads)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("out_dir", type=Path)
@@ -33,7 +42,7 @@ def main() -> int:
     settings = replace(demo_settings(load_settings()), large_text=args.large, high_contrast=args.high_contrast,
                        language=args.lang)
     app = create_application(settings)
-    context, window = build_window(settings, demo=True)
+    context, window = build_window(settings, demo=True, sign_in_as="admin")
     window.resize(1280, 760)
     window.move(0, 0)
     window.show()
@@ -44,7 +53,7 @@ def main() -> int:
     wait_for_background(20000)
     deadline = 0
     while context.database is None and context.database_error is None and deadline < 200:
-        QTest.qWait(50)
+        _wait(50)
         deadline += 1
     args.out_dir.mkdir(parents=True, exist_ok=True)
     report = {"platform": QApplication.platformName(), "shots": []}
@@ -52,7 +61,7 @@ def main() -> int:
         "-en" if args.lang != "ja" else "")
     for number, spec in enumerate(WORKSPACES, start=1):
         QTest.keyClick(window, Qt.Key(Qt.Key.Key_0.value + number), Qt.KeyboardModifier.ControlModifier)
-        QTest.qWait(300)
+        _wait(300)
         screen = window.screen().grabWindow(0)  # the real X root window
         path = args.out_dir / f"workspace-{number}-{spec.key}{suffix}.png"
         screen.save(str(path))

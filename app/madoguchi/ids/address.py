@@ -13,7 +13,10 @@ from dataclasses import dataclass
 
 from madoguchi import postal
 
-_DASH_LOOKALIKES = re.compile(r"(?<=[0-9０-９])[ー一‐—―−ｰ─\-－](?=[0-9０-９])")
+_DASH_LOOKALIKES = re.compile(r"(?<=[0-9０-９])[ー一二ニ‐—―−ｰ─\-－=]{1,3}(?=[0-9０-９])")
+# a full-width ４ in mincho is often read as キ or オ before a dash
+_FOUR_LOOKALIKE = re.compile(r"[キオ](?=[ー一‐—―−ｰ─\-－][0-9０-９])")
+_LEGIT_ENDINGS = ("丁目", "番地", "番", "号", "階", "室", "棟")
 
 
 @dataclass(frozen=True)
@@ -53,9 +56,16 @@ def _best_prefix(text: str, names: list[str], max_errors: int) -> tuple[str, int
 
 
 def tidy(text: str) -> str:
-    """Whitespace removed, dash look-alikes between numbers → the dash of the digits' width."""
+    """Whitespace removed, dash look-alikes between numbers → the dash of the digits' width,
+    and a stray character or two after the final number (noise of the pattern) dropped."""
     text = re.sub(r"\s+", "", text)
-    return _DASH_LOOKALIKES.sub(lambda m: "－" if re.match(r"[０-９]", text[m.start() - 1]) else "-", text)
+    text = re.sub(r"(?<=[0-9０-９－\-])了", "7", text)  # a mincho ７ read as 了
+    text = _FOUR_LOOKALIKE.sub(lambda m: "４" if re.search(r"[０-９]", text) else "4", text)
+    text = _DASH_LOOKALIKES.sub(lambda m: "－" if re.match(r"[０-９]", text[m.start() - 1]) else "-", text)
+    tail = re.search(r"(?<=[0-9０-９号])([^0-9０-９号]{1,2})$", text)
+    if tail and not any(text.endswith(ending) for ending in _LEGIT_ENDINGS):
+        text = text[: tail.start()]
+    return text
 
 
 def check_address(text: str) -> AddressCheck:
@@ -83,14 +93,45 @@ def _correct(value: str) -> tuple[str, postal.PostalEntry] | None:
     """Nearest real prefecture → city → town at the start of ``value``; None if nothing is near."""
     prefecture = _best_prefix(value, list(postal.PREFECTURES), 1)
     if prefecture is None:
-        return None
-    pref_name, used = prefecture
+        found = _city_anywhere(value)
+        if found is None:
+            return None
+        pref_name, city_name, used = found
+    else:
+        pref_name, used = prefecture
+        rest = value[used:]
+        city = _best_prefix(rest, postal.cities_of(pref_name), 1)
+        if city is None:
+            return None
+        city_name, used_city = city
+        used += used_city
     rest = value[used:]
-    city = _best_prefix(rest, postal.cities_of(pref_name), 1)
-    if city is None:
+    return _with_town(pref_name, city_name, rest)
+
+
+def _city_anywhere(value: str) -> tuple[str, str, int] | None:
+    """The prefecture was lost to OCR: the city alone, just after where the prefecture stood
+    (2–4 characters in), among all cities of Japan; only a unique near match counts."""
+    found: list[tuple[int, str, str, int]] = []
+    for prefecture in postal.PREFECTURES:
+        for city in postal.cities_of(prefecture):
+            for start in range(1, 5):
+                part = value[start:start + len(city)]
+                if len(part) < len(city):
+                    continue
+                errors = _distance(part, city)
+                if errors <= (1 if len(city) >= 3 else 0):
+                    found.append((errors, prefecture, city, start + len(city)))
+    if not found:
         return None
-    city_name, used = city
-    rest = rest[used:]
+    found.sort()
+    best = found[0]
+    if any(other[0] == best[0] and other[2] != best[2] for other in found[1:]):
+        return None  # two cities fit equally: do not guess
+    return best[1], best[2], best[3]
+
+
+def _with_town(pref_name: str, city_name: str, rest: str) -> tuple[str, postal.PostalEntry] | None:
     towns = postal.towns_of(pref_name, city_name)
     town = _best_prefix(rest, towns, 2 if len(rest) > 3 else 1)
     if town is None:

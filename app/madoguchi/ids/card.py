@@ -161,17 +161,26 @@ def _background_distance(lab: np.ndarray) -> tuple[np.ndarray, float]:
     return distance(lab), spread
 
 
-def _candidate_mask(small: np.ndarray) -> np.ndarray:
+def _candidate_masks(small: np.ndarray) -> list[np.ndarray]:
+    """Card masks at a few thresholds: the lowest finds a pale card on a white scanner bed, the
+    higher ones cut off a glare or a shadow that a low one joins to the card."""
     lab = cv2.cvtColor(cv2.GaussianBlur(small, (7, 7), 0), cv2.COLOR_BGR2LAB)
     distance, spread = _background_distance(lab)
-    mask = (distance > max(3.0, spread * 1.5 + 1.5)).astype(np.uint8) * 255
     size = max(small.shape[:2])
-    closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE,
-                              cv2.getStructuringElement(cv2.MORPH_RECT, (max(5, size // 50),) * 2))
-    filled = _fill_holes(closed)
+    close = cv2.getStructuringElement(cv2.MORPH_RECT, (max(5, size // 50),) * 2)
     # a wide opening cuts the thin bridges to glare blobs and shadows next to the card
-    return cv2.morphologyEx(filled, cv2.MORPH_OPEN,
-                            cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (max(5, size // 22),) * 2))
+    opening = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (max(5, size // 22),) * 2)
+    base = max(3.0, spread * 1.5 + 1.5)
+    masks = []
+    for threshold in (base, base * 2.0, base * 3.5):
+        mask = (distance > threshold).astype(np.uint8) * 255
+        filled = _fill_holes(cv2.morphologyEx(mask, cv2.MORPH_CLOSE, close))
+        masks.append(cv2.morphologyEx(filled, cv2.MORPH_OPEN, opening))
+    return masks
+
+
+def _candidate_mask(small: np.ndarray) -> np.ndarray:
+    return _candidate_masks(small)[0]
 
 
 def _fill_holes(mask: np.ndarray) -> np.ndarray:
@@ -266,21 +275,47 @@ def find_card_outlines(image: np.ndarray, *, max_side: int = 900) -> list[np.nda
     scale = min(1.0, max_side / max(height, width))
     small = cv2.resize(image, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA) \
         if scale < 1.0 else image
-    mask = _candidate_mask(small)
-    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
     frame_area = small.shape[0] * small.shape[1]
     gradient = _gradient(small)
-    found: list[tuple[float, np.ndarray]] = []
+    best: tuple[float, list[tuple[float, np.ndarray]]] | None = None
+    for mask in _candidate_masks(small):
+        found = _outlines_in(mask, gradient, frame_area)
+        # the threshold whose largest shape is most card-like wins
+        quality = max((fill for _area, _quad, fill in found), default=0.0)
+        if best is None or quality > best[0] + 0.02:
+            best = (quality, [(area, quad) for area, quad, _fill in found])
+    found = best[1] if best else []
+    found.sort(key=lambda item: -item[0])
+    return [quad / scale for _area, quad in found]
+
+
+def _outlines_in(mask: np.ndarray, gradient: np.ndarray, frame_area: int) -> list[tuple[float, np.ndarray, float]]:
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    found = []
     for contour in contours:
         area = cv2.contourArea(contour)
         if area < 0.03 * frame_area or area > 0.995 * frame_area:
             continue
         quad = _quad_of(_sharp_part(contour, gradient))
-        if quad is None or quad[1] < 0.8:
+        if quad is None:
             continue
-        found.append((area, quad[0] / scale))
-    found.sort(key=lambda item: -item[0])
-    return [quad for _area, quad in found]
+        fit = _overlap(contour, quad[0], mask.shape)
+        if fit < 0.8:
+            continue
+        found.append((area, quad[0], fit))
+    return found
+
+
+def _overlap(contour: np.ndarray, quad: np.ndarray, shape: tuple[int, ...]) -> float:
+    """Intersection over union of the shape found and the quadrilateral fitted to it."""
+    x, y, w, h = cv2.boundingRect(np.concatenate([contour.reshape(-1, 2), quad.astype(np.int32)]))
+    x, y = max(0, x), max(0, y)
+    region = np.zeros((y + h + 2, x + w + 2), np.uint8)
+    shape_mask, quad_mask = region.copy(), region.copy()
+    cv2.drawContours(shape_mask, [contour], -1, 1, thickness=cv2.FILLED)
+    cv2.fillConvexPoly(quad_mask, np.round(quad).astype(np.int32), 1)
+    union = int((shape_mask | quad_mask).sum())
+    return float((shape_mask & quad_mask).sum()) / union if union else 0.0
 
 
 def find_card_outline(image: np.ndarray, *, max_side: int = 900, quiet: bool = False) -> np.ndarray | None:

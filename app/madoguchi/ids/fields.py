@@ -26,8 +26,10 @@ from madoguchi.ids.ocr import OcrEngine, Recognition
 
 FULL_DIGITS = "０１２３４５６７８９"
 CHARSETS = {
-    "date_ja": "0123456789" + FULL_DIGITS + "年月日元明治大正昭和平成令和生まで有効",
-    "date_western": "0123456789" + FULL_DIGITS + "年月日まで有効です",
+    # only what the date itself can hold: suffixes such as 生 / まで有効 come out as stray characters
+    # after the day, which the parser ignores, instead of tempting the recogniser everywhere
+    "date_ja": "0123456789" + FULL_DIGITS + "年月日元明治大正昭和平成令和",
+    "date_western": "0123456789" + FULL_DIGITS + "年月日",
     "date_pair": "0123456789" + FULL_DIGITS + "年月日()（）明治大正昭和平成令和元まで有効",
     "license_number": "0123456789" + FULL_DIGITS + "第号",
     "residence_number": "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
@@ -202,11 +204,16 @@ def _trim_columns(line: np.ndarray) -> np.ndarray:
 # --- parsing per kind ------------------------------------------------------------------------
 
 
-_LABELS = ("氏名", "住所", "住居地", "生年月日", "性別", "国籍・地域", "国籍", "番号", "NAME", "No.", "No")
+#: labels a field's crop may catch at its start, per kind (never a name part such as 番号 in 番号 花子)
+_LABELS = {
+    "name": ("氏名", "NAME"),
+    "address": ("住居地", "住所", "所"),
+    "nationality": ("国籍・地域", "国籍", "地域"),
+}
 
 
-def _strip_labels(text: str) -> str:
-    for label in _LABELS:
+def _strip_labels(text: str, kind: str = "name") -> str:
+    for label in _LABELS.get(kind, ()):
         if text.startswith(label):
             return text[len(label):]
     return text
@@ -241,10 +248,32 @@ def interpret(spec: FieldSpec, text: str, confidence: float) -> Candidate:
     return Candidate(compact, confidence, bool(compact), "" if compact else "empty", raw=text)
 
 
+_ERA_REMNANTS = {"治": "明治", "正": "大正", "成": "平成"}
+
+
+def repair_date_text(text: str) -> str:
+    """Common OCR losses in a printed date: 年 after a 4-digit year, the first character of an era name."""
+    text = re.sub(r"(?<=[0-9])[oOD口〇](?=[0-9年月日])", "0", text)
+    text = re.sub(r"^([^0-9]*?)((?:19|20)\d\d)(\d{1,2})月", r"\1\2年\3月", text)
+    if not re.search(r"明治|大正|昭和|平成|令和|(?:19|20)\d\d", text):
+        text = re.sub(r"([治正成])(元|\d{1,2})年", lambda m: _ERA_REMNANTS[m.group(1)] + m.group(2) + "年", text, count=1)
+    return text
+
+
 def _date_candidate(compact: str, confidence: float, *, pair: bool) -> Candidate:
-    fixed = re.sub(r"(?<=[0-9])[oOD口〇](?=[0-9年月日])", "0", compact)
-    fixed = fixed.replace("元年", "元年")
-    day: date = parse.parse_date_pair(fixed) if pair else parse.parse_date(fixed)
+    fixed = repair_date_text(compact)
+    if pair:
+        try:
+            day: date = parse.parse_date_pair(fixed)
+        except parse.ParseError:
+            # the era half unreadable (not contradicting): the Western half alone, less sure
+            era = re.search(r"\((明治|大正|昭和|平成|令和)(元|\d{1,2})年?\)", fixed)
+            if era and (era.group(2) == "元" or 1 <= int(era.group(2)) <= 64):
+                raise
+            day = parse.parse_date(re.sub(r"\(.*?\)", "", fixed))
+            confidence *= 0.7
+    else:
+        day = parse.parse_date(fixed)
     if not 1868 <= day.year <= 2100:
         raise parse.ParseError(f"implausible year {day.year}")
     return Candidate(day.isoformat(), confidence, True, raw=compact)
@@ -268,7 +297,7 @@ def _name_candidate(text: str, confidence: float, *, spaced: bool) -> Candidate:
 
 
 def _address_candidate(text: str, confidence: float) -> Candidate:
-    text = _strip_labels(parse.clean(text).replace("ADDRESS", ""))
+    text = _strip_labels(parse.clean(text).replace("ADDRESS", ""), "address")
     text = re.sub(r"^[^\u3040-\u30ff\u4e00-\u9fff]+", "", text)
     text = unicodedata.normalize("NFKC", text) if False else text
     text = re.sub(r"[|｜_]", "", text)
@@ -288,7 +317,7 @@ def _address_candidate(text: str, confidence: float) -> Candidate:
 def _nationality_candidate(compact: str, confidence: float) -> Candidate:
     from madoguchi.ids.address import _distance
 
-    compact = _strip_labels(compact)
+    compact = _strip_labels(compact, "nationality")
     compact = re.sub(r"[^\u3040-\u30ff\u4e00-\u9fff]", "", compact)
     if compact in NATIONALITIES:
         return Candidate(compact, confidence, True, raw=compact)
@@ -301,10 +330,19 @@ def _nationality_candidate(compact: str, confidence: float) -> Candidate:
 # --- one field --------------------------------------------------------------------------------
 
 
-def extract_field(engine: OcrEngine, card: np.ndarray, spec: FieldSpec, offset: tuple[float, float]) -> Field | None:
-    """Read one field; None when an optional field is not printed (the 2026 My Number card's sex)."""
+def extract_field(engine: OcrEngine, card: np.ndarray, spec: FieldSpec,
+                  anchor: tuple[float, float, float] = (0.0, 0.0, -1.0)) -> Field | None:
+    """Read one field; None when an optional field is not printed (the 2026 My Number card's sex).
+
+    ``anchor`` is where the field's label was found: (dx, dy) from its prior, and the label's
+    right edge (card fraction, -1 if unknown) — the value starts after it."""
     margin = (0.01, 0.012)
+    offset = anchor[:2]
     x, y, w, h = to_pixels(spec.box, *offset, margin=margin)
+    label_right = int(anchor[2] * CARD_WIDTH) + 4 if anchor[2] > 0 else -1
+    if x < label_right < x + w // 3:
+        w -= label_right - x
+        x = label_right
     crop = card[y:y + h, x:x + w]
     grey = remove_rules(clean_crop(crop, colour_text=spec.kind == "residence_number"))
     prior_top = int((spec.box[2] + offset[1]) * CARD_HEIGHT) - y
@@ -332,11 +370,11 @@ def extract_field(engine: OcrEngine, card: np.ndarray, spec: FieldSpec, offset: 
 
 
 def extract_fields(engine: OcrEngine, card: np.ndarray, layout: Layout,
-                   offsets: dict[str, tuple[float, float]] | None = None) -> dict[str, Field]:
+                   offsets: dict[str, tuple[float, float, float]] | None = None) -> dict[str, Field]:
     offsets = offsets or {}
     fields: dict[str, Field] = {}
     for spec in layout.fields:
-        found = extract_field(engine, card, spec, offsets.get(spec.anchor, offsets.get("", (0.0, 0.0))))
+        found = extract_field(engine, card, spec, offsets.get(spec.anchor, (0.0, 0.0, -1.0)))
         if found is not None:
             fields[spec.name] = found
     return fields

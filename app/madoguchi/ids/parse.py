@@ -129,9 +129,14 @@ def digits_in_context(text: str) -> str:
 def parse_sex(text: str) -> str:
     """``男`` / ``M`` / ``男 M.`` → ``male``; ``女`` / ``F`` → ``female``."""
     compact = clean(text).upper()
-    if "女" in compact or compact.startswith("F"):
+    if "女" in compact:
         return "female"
-    if "男" in compact or compact.startswith("M"):
+    if "男" in compact:
+        return "male"
+    # the sex box holds nothing else: a lone F or M (however the dot was read) decides
+    if "F" in compact and "M" not in compact:
+        return "female"
+    if "M" in compact and "F" not in compact:
         return "male"
     raise ParseError(f"not a sex: {text!r}")
 

@@ -80,8 +80,8 @@ class IdReader:
 
     # --- anchors ------------------------------------------------------------------------------
 
-    def _anchor_offsets(self, face: np.ndarray, layout: Layout) -> dict[str, tuple[float, float]]:
-        """Where each printed label really is relative to its prior: its (dx, dy) as card fractions.
+    def _anchor_offsets(self, face: np.ndarray, layout: Layout) -> dict[str, tuple[float, float, float]]:
+        """Where each printed label really is relative to its prior: (dx, dy, right edge) as card fractions.
 
         One recognition of the label column gives every label's position (word boxes); a label
         that is not found keeps the prior (offset 0)."""
@@ -89,7 +89,7 @@ class IdReader:
             return {}
         x0 = min(a.box[0] for a in layout.anchors)
         x1 = max(a.box[1] for a in layout.anchors)
-        offsets: dict[str, tuple[float, float]] = {}
+        offsets: dict[str, tuple[float, float, float]] = {}
         left, top, width, height = to_pixels((x0, x1, 0.0, 1.0))
         grey = clean_crop(face[top:top + height, left:left + width])
         result = self.engine.recognise(grey, lang="jpn", psm=11, words=True)
@@ -100,41 +100,48 @@ class IdReader:
     # --- passport -----------------------------------------------------------------------------
 
     def _read_mrz(self, face: np.ndarray, layout: Layout) -> dict[str, Field]:
+        import cv2
+
+        from madoguchi.ids.fields import binarise
+
         spec = next(f for f in layout.fields if f.kind == "mrz")
         x, y, w, h = to_pixels(spec.box)
         grey = clean_crop(face[y:y + h, x:x + w])
         best: parse.MrzData | None = None
-        lines: list[str] = []
         confidence = 0.0
-        for scale in (1.0, 1.4):
-            import cv2
-
-            image = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC) if scale != 1 else grey
+        box = (x, y, w, h)
+        # check digits do not cover the names: read until two readings agree, else take the most common
+        names: list[str] = []
+        for variant in (0, 1, 2):
+            # MRZ characters read best at about 20 px high: the card face prints them larger
+            image = cv2.resize(grey, None, fx=0.7, fy=0.7, interpolation=cv2.INTER_AREA) if variant != 1 else grey
+            if variant == 2:
+                image = binarise(image)
             result = self.engine.recognise(image, lang="eng", psm=6, whitelist=CHARSETS["mrz"])
             lines = [re.sub(r"[^A-Z0-9<]", "", line.upper()) for line in result.text.splitlines()]
-            lines = [_fit_mrz_line(line) for line in lines if len(line) >= 30]
-            if len(lines) >= 2:
-                try:
-                    data = parse.parse_mrz(lines[-2], lines[-1])
-                except parse.ParseError:
-                    continue
-                if best is None or len(data.failed_checks) < len(best.failed_checks):
-                    best, confidence = data, result.confidence
-                if not data.failed_checks:
-                    break
-        box = (x, y, w, h)
+            lines = [line for line in lines if len(line) >= 30]
+            if len(lines) < 2:
+                continue
+            try:
+                data = parse.parse_mrz(fix_mrz_line1(lines[-2]), fix_mrz_line2(lines[-1]))
+            except parse.ParseError:
+                continue
+            names.append(f"{data.surname} {data.given_names}".strip())
+            if best is None or len(data.failed_checks) < len(best.failed_checks):
+                best, confidence = data, result.confidence
+            if not data.failed_checks and len(names) >= 2 and names[-1] == names[-2]:
+                break
         if best is None:
             return {"document_number": Field("", 0.0, box, valid=False, problem="the MRZ could not be read")}
         problem = ("MRZ check digit failed: " + ", ".join(best.failed_checks)) if best.failed_checks else ""
-        valid = not best.failed_checks
 
         def field(value: str, name: str) -> Field:
-            ok = valid or name not in best.failed_checks
+            ok = name not in best.failed_checks and "composite" not in best.failed_checks
             return Field(value, round(confidence if ok else confidence * 0.5, 3), box, valid=ok,
                          problem="" if ok else problem)
 
         fields = {
-            "name": field(f"{best.surname} {best.given_names}".strip(), "composite"),
+            "name": Field(max(names, key=names.count), round(confidence * (0.95 if names.count(max(names, key=names.count)) > 1 else 0.6), 3), box),
             "nationality": field(best.nationality, "composite"),
             "birth_date": field(best.birth_date.isoformat(), "birth_date"),
             "expiry_date": field(best.expiry_date.isoformat(), "expiry_date"),
@@ -145,40 +152,88 @@ class IdReader:
         return fields
 
 
-def _fit_mrz_line(line: str) -> str:
-    """44 characters: OCR drops or adds a filler or two at the end of a line."""
-    if len(line) > 44:
-        line = line[:44]
-    line = line.ljust(44, "<")
-    if line.startswith("P"):
-        # the filler after the names is often read as L/K: a run of 3+ of them is filler
-        line = re.sub(r"[LK<]{3,}$", lambda m: "<" * len(m.group(0)), line)
+_TO_DIGIT = str.maketrans({"O": "0", "D": "0", "Q": "0", "I": "1", "L": "1", "Z": "2", "S": "5", "B": "8", "G": "6",
+                           "C": "0"})
+_TO_LETTER = str.maketrans({"0": "O", "1": "I", "2": "Z", "5": "S", "8": "B", "6": "G"})
+_COUNTRIES = ("JPN", "USA", "CHN", "KOR", "PRK", "VNM", "PHL", "IDN", "NPL", "THA", "MMR", "BRA", "PER", "IND", "LKA",
+              "BGD", "PAK", "MNG", "KHM", "MYS", "GBR", "FRA", "DEU", "CAN", "AUS", "RUS", "TWN", "UTO")
+
+
+def _nearest_country(code: str) -> str:
+    if code in _COUNTRIES:
+        return code
+    close = [c for c in _COUNTRIES if sum(a != b for a, b in zip(code, c)) == 1]
+    if "JPN" in close:  # the reader is for Japanese counters: most passports are Japanese
+        return "JPN"
+    return close[0] if len(close) == 1 else code
+
+
+def fix_mrz_line1(line: str) -> str:
+    """Line 1 of a TD3 MRZ, 44 characters: 'P', type, issuing state, then the names and fillers.
+    The filler ``<`` is often read as C, L or K: a run of them after the names is filler."""
+    line = line[:44].ljust(44, "<")
+    head = "P" + line[1] + _nearest_country(line[2:5].translate(_TO_LETTER))
+    names = line[5:].translate(_TO_LETTER)
+    names = re.sub(r"(?<=[A-Z])[CLK]{0,2}<[<CLK]*$", lambda m: "<" * len(m.group(0)), names)
+    names = re.sub(r"[<CLK]{3,}$", lambda m: "<" * len(m.group(0)), names)
+    if head.endswith("JPN"):
+        # Japanese names in Hepburn end in a vowel or N: a final D/Q is an O, a final T an I
+        names = re.sub(r"[A-Z]+", lambda m: _japanese_name_end(m.group(0)), names)
+    return head + names
+
+
+def _japanese_name_end(name: str) -> str:
+    return name[:-1] + {"D": "O", "Q": "O", "T": "I"}.get(name[-1], name[-1]) if len(name) > 1 else name
+
+
+def fix_mrz_line2(line: str) -> str:
+    """Line 2 by position: digits where only digits may stand, letters in the nationality."""
+    line = line[:44].ljust(44, "<")
+    nationality = _nearest_country(line[10:13].translate(_TO_LETTER))
+    sex = line[20] if line[20] in "MF<" else "<"
+    fixed = (line[0:9] + line[9].translate(_TO_DIGIT) + nationality + line[13:20].translate(_TO_DIGIT) + sex
+             + line[21:28].translate(_TO_DIGIT) + line[28:42] + line[42:44].translate(_TO_DIGIT))
+    return _repair_number(fixed)
+
+
+def _repair_number(line: str) -> str:
+    """Try the usual look-alike swaps in the document number until its check digit agrees."""
+    number, digit = line[0:9], line[9]
+    if not digit.isdigit() or parse.mrz_check_digit(number.replace("<", "<")) == int(digit):
+        return line
+    swaps = {"0": "O", "O": "0", "1": "I", "I": "1", "5": "S", "S": "5", "8": "B", "B": "8", "2": "Z", "Z": "2",
+             "D": "0", "Q": "0"}
+    for index, ch in enumerate(number):
+        if ch in swaps:
+            candidate = number[:index] + swaps[ch] + number[index + 1:]
+            if parse.mrz_check_digit(candidate) == int(digit):
+                return candidate + line[9:]
     return line
 
 
-def _locate_label(anchor: Anchor, words: tuple, left: int, top: int) -> tuple[float, float]:
+def _locate_label(anchor: Anchor, words: tuple, left: int, top: int) -> tuple[float, float, float]:
+    """(dx, dy, right edge) of a printed label found among the recognised words, as card
+    fractions; (0, 0, -1) when it is not found (the prior stands)."""
     from madoguchi.ids.card import CARD_HEIGHT, CARD_WIDTH
 
-    prior_x = (anchor.box[0] + anchor.box[1]) / 2
     prior_y = (anchor.box[2] + anchor.box[3]) / 2
     best: tuple[float, float, float] | None = None
     for text, _confidence, (wx, wy, ww, wh) in words:
         compact = parse.clean(text)
-        if not compact or not any(ch in compact for ch in anchor.label):
+        hits = sum(ch in compact for ch in anchor.label)
+        if not compact or hits / len(anchor.label) < 0.5 or hits < len(compact) / 2:
             continue
-        share = sum(ch in compact for ch in anchor.label) / len(anchor.label)
-        if share < 0.5:
-            continue
-        cx = (left + wx + ww / 2) / CARD_WIDTH
         cy = (top + wy + wh / 2) / CARD_HEIGHT
         distance = abs(cy - prior_y)
-        if distance > 0.06:
+        if distance > 0.05:
             continue
+        # when only the start of the label was read: square glyphs, one per character
+        right = left + wx + ww if anchor.label[-1] in compact else left + wx + wh * 1.05 * len(anchor.label)
         if best is None or distance < best[0]:
-            best = (distance, cx - prior_x, cy - prior_y)
+            best = (distance, cy - prior_y, right / CARD_WIDTH)
     if best is None:
-        return (0.0, 0.0)
-    return (0.0, max(-0.04, min(0.04, best[2])))
+        return (0.0, 0.0, -1.0)
+    return (0.0, max(-0.04, min(0.04, best[1])), best[2])
 
 
 _default_reader: IdReader | None = None

@@ -13,7 +13,8 @@ Modules
   :func:`day_kpis` → :class:`DayKpis` (supervisor), :func:`kpi_csv`.
 - ``staffing``  Erlang C, :func:`counters_needed`, :func:`staffing_whatif` (checked by simulation).
 - ``simulate``  discrete-event counter days (benchmark, tests, staffing check).
-- ``notify``    :class:`QueueWatcher` — LISTEN/NOTIFY (PostgreSQL) or polling (SQLite), reconnects.
+- ``notify``    :class:`QueueWatcher` — LISTEN/NOTIFY (PostgreSQL) or polling (SQLite), reconnects;
+  :class:`SnapshotFeed` — a watcher that reloads the snapshot for you (coalesced, off the UI thread).
 - ``web``       the public congestion page (``madoguchi serve``); ``qr`` QR codes for receipts.
 
 Every call that touches the database blocks (milliseconds; seconds when the server is
@@ -32,7 +33,8 @@ Reception (受付)::
     queue.confirm(ticket)                      # printed (or the clerk confirmed): it waits now
     queue.void(ticket, "印刷失敗")              # or: printing failed, the number stays on record
 
-A double press within the same intent reuses ``key`` and gets the same ticket back.
+A double press within the same intent reuses ``key`` and gets the same ticket back. On
+start, ``queue.expire_pending()`` voids tickets a stopped reception PC left pending.
 
 Counter (窓口)::
 
@@ -52,6 +54,8 @@ Lobby display (表示) and supervisor (管理)::
     # on_change(QueueChange): reload queue.snapshot() (debounce a little); kind "resync"
     #   comes after (re)connecting — reload everything
     # on_status(online, error): show/hide the オフライン banner; keep the last snapshot on screen
+    # or simply: SnapshotFeed(queue, on_snapshot=..., on_status=...).start() — it does the
+    # reloading on its own thread and keeps feed.latest while offline
     snapshot = queue.snapshot()              # services (waiting, longest wait, estimate, open counters),
                                              # counters (open, ticket at it, staff), calls (newest first)
     for call in new_calls(previous_snapshot, snapshot): announce(call)   # chime + voice

@@ -189,3 +189,78 @@ def _parse(payload: str) -> QueueChange:
         return QueueChange(str(data.get("kind", "changed")), data.get("branch"), data.get("event"))
     except (ValueError, AttributeError):
         return QueueChange("changed")
+
+
+class SnapshotFeed:
+    """A fresh :class:`~madoguchi.queue.kpi.QueueSnapshot` for a display, kept up to date off the UI thread.
+
+    Reloads the snapshot after every change (changes within ``min_interval`` seconds are
+    coalesced into one reload), after a reconnect, and every ``refresh`` seconds anyway
+    (waits grow with time even when nothing happens). ``on_snapshot(snapshot)`` and
+    ``on_status(online, error)`` are called on the feed's threads; while offline the last
+    snapshot stays in :attr:`latest` — show it with the オフライン banner.
+    """
+
+    def __init__(self, queue, on_snapshot: Callable[[object], None],  # noqa: ANN001 - service.TicketQueue
+                 on_status: Callable[[bool, MadoguchiError | None], None] | None = None, *,
+                 min_interval: float = 0.15, refresh: float = 30.0, poll_interval: float = 0.5,
+                 reconnect_interval: float = 1.0) -> None:
+        self.queue = queue
+        self.on_snapshot = on_snapshot
+        self.on_status = on_status
+        self.min_interval = min_interval
+        self.refresh = refresh
+        self.latest = None
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.watcher = QueueWatcher(queue.database, branch_id=queue.branch_id, on_change=self._on_change,
+                                    on_status=self._on_watch_status, poll_interval=poll_interval,
+                                    reconnect_interval=reconnect_interval)
+
+    def start(self) -> SnapshotFeed:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="madoguchi-snapshot-feed", daemon=True)
+        self._thread.start()
+        self.watcher.start()
+        self._wake.set()
+        return self
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self.watcher.stop(timeout)
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def __enter__(self) -> SnapshotFeed:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _on_change(self, _change: QueueChange) -> None:
+        self._wake.set()
+
+    def _on_watch_status(self, online: bool, error: MadoguchiError | None) -> None:
+        if self.on_status is not None:
+            self.on_status(online, error)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(self.refresh)
+            if self._stop.is_set():
+                return
+            self._stop.wait(self.min_interval)  # let a burst of changes (served + called) settle
+            self._wake.clear()
+            try:
+                snapshot = self.queue.snapshot()
+            except MadoguchiError as error:
+                log.info("snapshot feed: %s", error.__class__.__name__)
+                continue  # the watcher reports offline and wakes us on its return
+            self.latest = snapshot
+            try:
+                self.on_snapshot(snapshot)
+            except Exception:  # noqa: BLE001
+                log.exception("snapshot listener failed")

@@ -3,9 +3,10 @@
 Every write is one short transaction that (1) locks what it changes, (2) checks the
 transition with the same function the event fold uses (:func:`model.apply_ticket_event`),
 (3) appends the event row, (4) updates the ``queue_ticket`` projection, and on PostgreSQL
-(5) sends ``NOTIFY madoguchi_queue`` — delivered only if the transaction commits. Either all
-of it lands or none of it does: a lost database raises :class:`~madoguchi.errors.DatabaseUnavailable`
-and nothing is half-committed.
+(5) sends ``NOTIFY madoguchi_queue`` from the event's own INSERT (``RETURNING pg_notify(…)``),
+which PostgreSQL delivers only if the transaction commits. Either all of it lands or none
+of it does: a lost database raises :class:`~madoguchi.errors.DatabaseUnavailable` and
+nothing is half-committed.
 
 Why it cannot race:
 
@@ -27,14 +28,13 @@ Read side: :meth:`state` folds the day's events into a :class:`~madoguchi.queue.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import fields
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import Text, cast, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -44,6 +44,7 @@ from madoguchi.queue.model import (
     WAITING_STATES,
     CounterInfo,
     EventKind,
+    InvalidTransition,
     QueueError,
     QueueEvent,
     QueueState,
@@ -106,7 +107,8 @@ class TicketQueue:
         self.services()
         assert self._services is not None
         for service in self._services.values():
-            if service.id == ref or (isinstance(ref, str) and service.prefix.upper() == ref.upper()):
+            if service.id == ref or (isinstance(ref, str) and (service.prefix.upper() == ref.upper()
+                                                               or (ref.isdigit() and service.id == int(ref)))):
                 return service
         known = ", ".join(s.prefix for s in self.services())
         raise UnknownService(f"業務 {ref!r} はありません。使える業務: {known}",
@@ -135,7 +137,6 @@ class TicketQueue:
                 # upgrades to a write could fail under another PC's commit
                 session.connection().exec_driver_sql("BEGIN IMMEDIATE")
             yield session
-            self._send_notifications(session)
 
     def _insert_ignore(self, session: Session, table, values: dict) -> None:  # noqa: ANN001
         if self.database.is_postgresql:
@@ -143,20 +144,6 @@ class TicketQueue:
         else:
             from sqlalchemy.dialects.sqlite import insert as dialect_insert
         session.execute(dialect_insert(table).values(**values).on_conflict_do_nothing())
-
-    def _notify(self, session: Session, event: tuple[int, str]) -> None:
-        """Queue a NOTIFY for the event ``(id, kind)``; sent once per transaction, just before commit."""
-        if self.database.is_postgresql:
-            session.info.setdefault("queue_notify", []).append(
-                json.dumps({"branch": self.branch_id, "event": event[0], "kind": event[1]}))
-
-    def _send_notifications(self, session: Session) -> None:
-        """One statement for the transaction's notifications; PostgreSQL delivers them at commit."""
-        payloads = session.info.pop("queue_notify", [])
-        if payloads:
-            calls = ", ".join(f"pg_notify(:channel, :p{i})" for i in range(len(payloads)))
-            session.execute(text(f"SELECT {calls}"),
-                            {"channel": NOTIFY_CHANNEL, **{f"p{i}": p for i, p in enumerate(payloads)}})
 
     def _append(self, session: Session, kind: EventKind, at: datetime, *, ticket: t.QueueTicket | None = None,
                 seq: int = 0, counter_id: int | None = None, service_id: int | None = None,
@@ -168,7 +155,15 @@ class TicketQueue:
                   "service_id": service_id, "number": ticket.number if ticket is not None else None,
                   "label": ticket.label if ticket is not None else None, "staff_id": staff_id,
                   "reason": (reason or None) and reason[:200], "terminal": self.terminal}
-        event_id = session.execute(insert(t.QueueEventRow).values(**values).returning(t.QueueEventRow.id)).scalar_one()
+        statement = insert(t.QueueEventRow).values(**values).returning(t.QueueEventRow.id)
+        if self.database.is_postgresql:
+            # NOTIFY from the same statement (no extra round trip); PostgreSQL delivers it
+            # only if the transaction commits, so a display never hears of a change that failed
+            table = t.QueueEventRow.__table__
+            payload = func.json_build_object("branch", table.c.branch_id, "event", table.c.id,
+                                             "kind", table.c.kind)
+            statement = statement.returning(func.pg_notify(NOTIFY_CHANNEL, cast(payload, Text)))
+        event_id = session.execute(statement).first()[0]
         return event_id, kind.value
 
     def _transition(self, session: Session, row: t.QueueTicket, kind: EventKind, at: datetime, *,
@@ -193,9 +188,9 @@ class TicketQueue:
         for column in ("service_id", "state", "priority", "confirmed_at", "first_called_at", "called_at",
                        "finished_at", "counter_id", "calls", "version"):
             setattr(row, column, getattr(new, column))
-        self._notify(session, self._append(session, kind, at, ticket=row, seq=new.version,
-                                           counter_id=counter_id if counter_id is not None else current.counter_id,
-                                           service_id=service_id, staff_id=staff_id, reason=reason))
+        self._append(session, kind, at, ticket=row, seq=new.version,
+                     counter_id=counter_id if counter_id is not None else current.counter_id,
+                     service_id=service_id, staff_id=staff_id, reason=reason)
         return new
 
     def _lock_ticket(self, session: Session, ref: TicketRef) -> t.QueueTicket:
@@ -208,7 +203,7 @@ class TicketQueue:
             label = ref.strip().upper()
             query = query.where(t.QueueTicket.label == label,
                                 t.QueueTicket.day == business_day(self.clock())).order_by(t.QueueTicket.id.desc())
-        row = session.scalars(query.with_for_update().limit(1)).first()
+        row = session.scalars(query.with_for_update().limit(1).execution_options(populate_existing=True)).first()
         if row is None:
             raise TicketNotFound(f"整理券 {ref} は見つかりません（本日・{self.branch_id}）。番号を確認してください。",
                                  f"ticket {ref} not found (today, branch {self.branch_id}); check the number.")
@@ -216,8 +211,18 @@ class TicketQueue:
 
     def _change(self, ref: TicketRef, kind: EventKind, **kwargs) -> Ticket:  # noqa: ANN003
         with self._write() as session:
-            row = self._lock_ticket(session, ref)
-            return self._transition(session, row, kind, self.clock(), **kwargs)
+            # lock order everywhere: the counter's row before the ticket's (as call_next does),
+            # so "served" and "call next" pressed at once on one counter cannot deadlock
+            peek = self._lock_ticket_readonly(session, ref)
+            counter_state = None
+            if peek.counter_id is not None and peek.state in {s.value for s in AT_COUNTER_STATES}:
+                counter_state = session.scalars(
+                    select(t.QueueCounterState).where(t.QueueCounterState.counter_id == peek.counter_id)
+                    .with_for_update()).first()
+            row = self._lock_ticket(session, peek.id)
+            if counter_state is not None and counter_state.ticket_id != row.id:
+                counter_state = None  # it left that counter meanwhile: nothing to clear there
+            return self._transition(session, row, kind, self.clock(), counter_state=counter_state, **kwargs)
 
     # -- reception ------------------------------------------------------------------------
 
@@ -239,17 +244,19 @@ class TicketQueue:
                 now = self.clock()
                 day = business_day(now)
                 number = self._next_number(session, info.id, day)
+                # confirmed at once: the row is written in its final state (one statement less),
+                # the log still gets both events, exactly as confirm() would append them
                 row = t.QueueTicket(branch_id=self.branch_id, day=day, number=number,
                                     label=ticket_label(info.prefix, number), service_id=info.id,
-                                    original_service_id=info.id, state=TicketState.PENDING.value, priority=0,
-                                    arrival_at=now, calls=0, version=1, idempotency_key=idempotency_key or None)
+                                    original_service_id=info.id,
+                                    state=(TicketState.ISSUED if confirm else TicketState.PENDING).value,
+                                    priority=0, arrival_at=now, confirmed_at=now if confirm else None, calls=0,
+                                    version=2 if confirm else 1, idempotency_key=idempotency_key or None)
                 session.add(row)
                 session.flush()
-                event = self._append(session, EventKind.ISSUED, now, ticket=row, seq=1, service_id=info.id,
-                                     staff_id=staff_id)
+                self._append(session, EventKind.ISSUED, now, ticket=row, seq=1, service_id=info.id, staff_id=staff_id)
                 if confirm:
-                    return self._transition(session, row, EventKind.CONFIRMED, now, staff_id=staff_id)
-                self._notify(session, event)
+                    self._append(session, EventKind.CONFIRMED, now, ticket=row, seq=2, staff_id=staff_id)
                 return ticket_from_row(row)
         except IntegrityError:
             # the same key committed first on another PC: that ticket is the answer
@@ -259,14 +266,19 @@ class TicketQueue:
             return existing
 
     def _next_number(self, session: Session, service_id: int, day: date) -> int:
-        self._insert_ignore(session, t.QueueSeries.__table__,
-                            {"branch_id": self.branch_id, "service_id": service_id, "day": day, "last_number": 0})
-        return session.execute(
-            update(t.QueueSeries)
-            .where(t.QueueSeries.branch_id == self.branch_id, t.QueueSeries.service_id == service_id,
-                   t.QueueSeries.day == day)
-            .values(last_number=t.QueueSeries.last_number + 1)
-            .returning(t.QueueSeries.last_number)).scalar_one()
+        """The series' next number: one locked ``UPDATE … RETURNING`` (the row is created once a day)."""
+        bump = (update(t.QueueSeries)
+                .where(t.QueueSeries.branch_id == self.branch_id, t.QueueSeries.service_id == service_id,
+                       t.QueueSeries.day == day)
+                .values(last_number=t.QueueSeries.last_number + 1)
+                .returning(t.QueueSeries.last_number))
+        number = session.execute(bump).scalar_one_or_none()
+        if number is None:  # the day's first ticket of this series (another PC may be creating it too)
+            self._insert_ignore(session, t.QueueSeries.__table__,
+                                {"branch_id": self.branch_id, "service_id": service_id, "day": day,
+                                 "last_number": 0})
+            number = session.execute(bump).scalar_one()
+        return number
 
     def _by_key(self, key: str) -> Ticket | None:
         with self.database.session() as session:
@@ -280,6 +292,24 @@ class TicketQueue:
     def void(self, ref: TicketRef, reason: str, *, staff_id: int | None = None) -> Ticket:
         """Cancel a pending (printing failed) or waiting ticket; the number stays on record."""
         return self._change(ref, EventKind.VOIDED, reason=reason, staff_id=staff_id)
+
+    def expire_pending(self, older_than: timedelta = timedelta(minutes=10)) -> list[Ticket]:
+        """Void today's tickets left pending (a reception PC stopped while printing); return them.
+
+        They never waited and never counted; voiding records that their numbers were not used.
+        """
+        now = self.clock()
+        with self.database.session() as session:
+            ids = list(session.scalars(select(t.QueueTicket.id).where(
+                t.QueueTicket.branch_id == self.branch_id, t.QueueTicket.day == business_day(now),
+                t.QueueTicket.state == TicketState.PENDING.value, t.QueueTicket.arrival_at < now - older_than)))
+        voided = []
+        for ticket_id in ids:
+            try:
+                voided.append(self.void(ticket_id, "発券未確定のまま期限切れ / pending ticket expired"))
+            except InvalidTransition:
+                pass  # confirmed meanwhile by its reception PC
+        return voided
 
     # -- counter --------------------------------------------------------------------------
 
@@ -297,8 +327,7 @@ class TicketQueue:
         if state.is_open and state.day == day:
             return
         state.is_open, state.day, state.staff_id = True, day, staff_id
-        self._notify(session, self._append(session, EventKind.COUNTER_OPENED, at, counter_id=counter.id,
-                                           staff_id=staff_id))
+        self._append(session, EventKind.COUNTER_OPENED, at, counter_id=counter.id, staff_id=staff_id)
 
     def open_counter(self, number: int, *, staff_id: int | None = None) -> None:
         """The clerk sits down: the counter counts for estimates and takes calls."""
@@ -323,8 +352,7 @@ class TicketQueue:
             if not state.is_open:
                 return
             state.is_open, state.staff_id = False, None
-            self._notify(session, self._append(session, EventKind.COUNTER_CLOSED, self.clock(),
-                                               counter_id=counter.id, staff_id=staff_id))
+            self._append(session, EventKind.COUNTER_CLOSED, self.clock(), counter_id=counter.id, staff_id=staff_id)
 
     def call_next(self, counter_number: int, *, staff_id: int | None = None,
                   finish_current: bool = False) -> Ticket | None:
@@ -339,13 +367,14 @@ class TicketQueue:
             state = self._lock_counter(session, counter)
             self._finish_current(session, state, counter_number, now, finish_current)
             self._ensure_open(session, state, counter, now, staff_id)
-            row = session.scalars(
-                select(t.QueueTicket)
-                .where(t.QueueTicket.branch_id == self.branch_id, t.QueueTicket.day == business_day(now),
-                       t.QueueTicket.state.in_([s.value for s in WAITING_STATES]),
-                       t.QueueTicket.service_id.in_(sorted(counter.service_ids)))
-                .order_by(t.QueueTicket.priority.desc(), t.QueueTicket.arrival_at, t.QueueTicket.id)
-                .limit(1).with_for_update(skip_locked=True)).first()
+            with session.no_autoflush:  # the counter row is written once, at commit
+                row = session.scalars(
+                    select(t.QueueTicket)
+                    .where(t.QueueTicket.branch_id == self.branch_id, t.QueueTicket.day == business_day(now),
+                           t.QueueTicket.state.in_([s.value for s in WAITING_STATES]),
+                           t.QueueTicket.service_id.in_(sorted(counter.service_ids)))
+                    .order_by(t.QueueTicket.priority.desc(), t.QueueTicket.arrival_at, t.QueueTicket.id)
+                    .limit(1).with_for_update(skip_locked=True)).first()
             if row is None:
                 return None
             ticket = self._transition(session, row, EventKind.CALLED, now, counter_id=counter.id, staff_id=staff_id)
@@ -446,10 +475,12 @@ class TicketQueue:
         """The branch's events of ``day`` (default today) in order."""
         day = day or business_day(self.clock())
         with self.database.session() as session:
-            rows = session.scalars(select(t.QueueEventRow)
-                                   .where(t.QueueEventRow.branch_id == self.branch_id, t.QueueEventRow.day == day,
-                                          t.QueueEventRow.id > after_id)
-                                   .order_by(t.QueueEventRow.id)).all()
+            # plain rows, not ORM objects: a busy day has thousands and displays reload often
+            table = t.QueueEventRow.__table__
+            rows = session.execute(select(table)
+                                   .where(table.c.branch_id == self.branch_id, table.c.day == day,
+                                          table.c.id > after_id)
+                                   .order_by(table.c.id)).all()
             return [event_from_row(row) for row in rows]
 
     def state(self, day: date | None = None) -> QueueState:
@@ -504,6 +535,34 @@ class TicketQueue:
         return problems
 
 
+    def rebuild_projection(self, day: date | None = None) -> int:
+        """Rewrite the day's ``queue_ticket`` and counter rows from the events (repair); return tickets fixed."""
+        day = day or business_day(self.clock())
+        fixed = 0
+        with self._write() as session:
+            state = QueueState.from_events(self.events(day))
+            rows = {row.id: row for row in session.scalars(
+                select(t.QueueTicket).where(t.QueueTicket.branch_id == self.branch_id, t.QueueTicket.day == day)
+                .with_for_update())}
+            for ticket_id, folded in state.tickets.items():
+                row = rows.get(ticket_id)
+                if row is None or ticket_from_row(row) == folded:
+                    continue
+                for column in _TICKET_FIELDS:
+                    if column not in ("id", "branch_id", "day"):
+                        value = getattr(folded, column)
+                        setattr(row, column, value.value if isinstance(value, TicketState) else value)
+                fixed += 1
+            for counter_id, folded_counter in state.counters.items():
+                row = session.get(t.QueueCounterState, counter_id, with_for_update=True)
+                if row is None:
+                    row = t.QueueCounterState(counter_id=counter_id)
+                    session.add(row)
+                row.is_open, row.staff_id, row.ticket_id, row.day = (folded_counter.open, folded_counter.staff_id,
+                                                                     folded_counter.ticket_id, day)
+        return fixed
+
+
 def load_services(database: Database) -> dict[int, ServiceInfo]:
     with database.session() as session:
         return {s.id: ServiceInfo(s.id, s.prefix, s.name, s.name_en, float(s.default_service_minutes), s.sort_order)
@@ -538,7 +597,7 @@ def ticket_from_row(row: t.QueueTicket) -> Ticket:
     return Ticket(**values)
 
 
-def event_from_row(row: t.QueueEventRow) -> QueueEvent:
+def event_from_row(row) -> QueueEvent:  # noqa: ANN001 - an ORM row or a Core row
     return QueueEvent(id=row.id, at=as_utc(row.at), kind=EventKind(row.kind), branch_id=row.branch_id, day=row.day,
                       ticket_id=row.ticket_id, seq=row.seq, counter_id=row.counter_id, service_id=row.service_id,
                       number=row.number, label=row.label, staff_id=row.staff_id, reason=row.reason)

@@ -139,7 +139,8 @@ def render_branches(status: dict | None, page: _Page) -> str:
                 wait = "—"
             else:
                 wait = _text(lang, f'約{service["wait_minutes"]}分', f'about {service["wait_minutes"]} min')
-                wait += f' <small>({service["wait_low"]}–{service["wait_high"]})</small>'
+                wait += _text(lang, f' <small>（{service["wait_low"]}〜{service["wait_high"]}分）</small>',
+                              f' <small>({service["wait_low"]}–{service["wait_high"]} min)</small>')
             rows.append(f'<tr><th scope="row"><span class="prefix">{html.escape(service["prefix"])}</span> '
                         f'{html.escape(label)}</th><td class="num">{int(service["waiting"])}</td>'
                         f'<td class="wait">{wait}</td></tr>')

@@ -50,6 +50,11 @@ def create_application(settings: Settings, argv: list[str] | None = None):  # no
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
+    icon_path = paths.resource_path("icons", "madoguchi.svg")
+    if icon_path.exists():
+        from PySide6.QtGui import QIcon
+
+        app.setWindowIcon(QIcon(str(icon_path)))
     apply_style(app, settings)
     install_translator(app, settings.language)
     return app

@@ -470,6 +470,9 @@ class SignInFlow(QObject):
         dialog.quit_requested.connect(self.window.close)
         self.dialog = dialog
         dialog.open()
+        # without this the main window may keep the keyboard (after a sign-out, or without a WM)
+        dialog.raise_()
+        dialog.activateWindow()
         return dialog
 
     def show_first_admin(self) -> FirstAdminDialog:
@@ -478,6 +481,9 @@ class SignInFlow(QObject):
         dialog.signed_in.connect(self.sign_in)
         self.dialog = dialog
         dialog.open()
+        # without this the main window may keep the keyboard (after a sign-out, or without a WM)
+        dialog.raise_()
+        dialog.activateWindow()
         return dialog
 
     def _close_dialog(self) -> None:

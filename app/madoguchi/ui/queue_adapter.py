@@ -7,9 +7,6 @@ default :meth:`TicketQueue.snapshot`, or any ``load(queue)`` function — off th
 one load at a time, coalescing bursts, and emits ``loaded``. When the database goes away it
 emits ``online_changed(False, message)`` and keeps the last result; when it returns the
 watcher's ``resync`` reloads everything (notifications sent meanwhile are lost).
-
-:class:`ServiceWaitModel` shows a snapshot's per-service waiting counts and estimates as a
-``QAbstractTableModel`` (reception, display, supervisor).
 """
 
 from __future__ import annotations
@@ -17,9 +14,11 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from contextlib import suppress
+from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 
 from madoguchi.errors import DatabaseUnavailable, MadoguchiError
 from madoguchi.ui.context import AppContext
@@ -109,10 +108,11 @@ class QueueLink(QObject):
         kwargs = {"clock": self.clock} if self.clock is not None else {}
         self.queue = TicketQueue(database, branch_id, terminal=f"{self.context.settings.branch_id}"
                                  f"-{self.context.settings.counter_number}", **kwargs)
-        self.watcher = QueueWatcher(database, branch_id=branch_id,
-                                    on_change=self._watcher_changed.emit,
-                                    on_status=lambda online, error: self._watcher_status.emit(online, error))
+        self.watcher = QueueWatcher(database, branch_id=branch_id, on_change=self._deliver_change,
+                                    on_status=self._deliver_status)
         self.watcher.start()
+        # the view (and this link with it) may be deleted without stop(): the thread must end too
+        self.destroyed.connect(partial(_stop_soon, self.watcher))
         self._refresh.start()
         self.refresh()
 
@@ -136,8 +136,9 @@ class QueueLink(QObject):
     def _stop_watcher(self) -> None:
         if self.watcher is not None:
             watcher, self.watcher = self.watcher, None
-            # the watcher joins its thread: never let that block the UI for long
-            watcher.stop(timeout=2.0)
+            # never join on the UI thread (a connect to a lost server can take seconds): the
+            # thread ends by itself, and says nothing more to us meanwhile
+            _stop_soon(watcher)
 
     # -- loading --------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -182,6 +183,17 @@ class QueueLink(QObject):
             self.refresh()
 
     # -- watcher --------------------------------------------------------------------------
+    def _deliver_change(self, change: Any) -> None:
+        """On the watcher's thread: hand over to the UI thread (a queued signal)."""
+        if not self._stopped:
+            with suppress(RuntimeError):  # the link was deleted meanwhile
+                self._watcher_changed.emit(change)
+
+    def _deliver_status(self, online: bool, error: Any) -> None:
+        if not self._stopped:
+            with suppress(RuntimeError):
+                self._watcher_status.emit(online, error)
+
     def _on_watcher_changed(self, change: Any) -> None:
         if self._stopped:
             return
@@ -208,46 +220,6 @@ class QueueLink(QObject):
         self.online_changed.emit(online, message)
 
 
-class ServiceWaitModel(QAbstractTableModel):
-    """Per service: letter, name, waiting, estimated wait — from a :class:`QueueSnapshot`."""
-
-    COLUMNS = ("業務", "待ち人数", "予想待ち時間")
-
-    def __init__(self, parent: QObject | None = None, *, language: str = "ja") -> None:
-        super().__init__(parent)
-        self.language = language
-        self._rows: list[Any] = []
-
-    def set_snapshot(self, snapshot: Any) -> None:
-        self.beginResetModel()
-        self._rows = list(snapshot.services) if snapshot is not None else []
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.tr(self.COLUMNS[section])
-        return None
-
-    def status(self, row: int) -> Any:
-        return self._rows[row]
-
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        status = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            if index.column() == 0:
-                name = status.service.name if self.language == "ja" else (status.service.name_en or status.service.name)
-                return f"{status.service.prefix}  {name}"
-            if index.column() == 1:
-                return self.tr("{0}人").format(status.waiting)
-            return wait_text(status.estimate, language=self.language)
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() > 0:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+def _stop_soon(watcher: Any) -> None:
+    watcher.on_change = watcher.on_status = None
+    watcher.stop(timeout=0)

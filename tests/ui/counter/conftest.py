@@ -61,7 +61,7 @@ def make_view(qtbot, settings, *, printer: str = ""):  # noqa: ANN001, ANN201
     settings = replace(settings, printer_name=printer) if printer else settings
     create_application(settings)
     database = open_database(settings.effective_database_url)
-    seed_defaults(database, settings.branch_id, settings.branch_name)
+    seed_defaults(database, settings.branch_id, settings.branch_name, counters=3)
     context = AppContext(settings)
     context.set_database(database)
     context.set_user(SignedInUser(None, "clerk1", "窓口 一郎", "clerk"))
@@ -75,13 +75,19 @@ def make_view(qtbot, settings, *, printer: str = ""):  # noqa: ANN001, ANN201
     return view
 
 
-@pytest.fixture
-def counter_view(qtbot, counter_settings):  # noqa: ANN001, ANN201
+def close_view(view) -> None:  # noqa: ANN001
+    """Stop the camera, let every thread of the view finish, close its database."""
     from madoguchi.ui.workers import wait_for_background
 
+    view.card.stop_camera()
+    view.wait_for_work(30000)
+    wait_for_background(30000)
+    view.wait_for_work(30000)
+    view.context.database.dispose()
+
+
+@pytest.fixture
+def counter_view(qtbot, counter_settings):  # noqa: ANN001, ANN201
     view = make_view(qtbot, counter_settings)
     yield view
-    view.card.stop_camera()
-    wait_for_background(20000)
-    view._draft_pool.waitForDone(10000)
-    view.context.database.dispose()
+    close_view(view)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 from madoguchi.ids.parse import split_name
 from madoguchi.visit_flow import Step
 from tests.data.cards import write_sample
-from tests.ui.counter.conftest import make_view
+from tests.ui.counter.conftest import close_view, make_view
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 ALT = Qt.KeyboardModifier.AltModifier
@@ -101,8 +101,6 @@ def _drive_to_preview(qtbot, view, keyboard: Keyboard, truth: dict[str, str]) ->
 @pytest.mark.slow
 def test_card_in_scanner_folder_to_printed_packet(qtbot, counter_settings, cups_queue, card_sample,
                                                   scan_folder) -> None:
-    from madoguchi.ui.workers import wait_for_background
-
     view = make_view(qtbot, counter_settings, printer=cups_queue.name)
     keyboard = Keyboard(view)
     try:
@@ -124,22 +122,32 @@ def test_card_in_scanner_folder_to_printed_packet(qtbot, counter_settings, cups_
         compact = text.replace(" ", "").replace("\u3000", "")
         assert "大田区蒲田" in compact
         assert split_name(card_sample.truth["name"]).family in compact
+        visit_id = view.flow.visit.id
         keyboard.key(Qt.Key.Key_Return, CTRL)  # done
         assert view.flow.step == Step.DONE
         assert view.flow.visit is None and view.flow.packet is None and view.flow.card_image is None
         assert all(not row.edit.text() for row in view.check.rows.values())
-        view._draft_pool.waitForDone(10000)
+        assert not view.what.new_address.text() and not view.what.new_postal.text()
+        assert view.preview.trace.topLevelItemCount() == 0 and view.preview.document.pageCount() == 0
+        view.wait_for_work(10000)
         assert view.drafts.list_open() == []
-    finally:
+        from madoguchi.privacy.audit import AuditLog
+        from madoguchi.ui.workers import wait_for_background
+
         wait_for_background(20000)
-        view.context.database.dispose()
+        trail = [e for e in AuditLog(view.context.database).entries() if e.visit_id == visit_id]
+        actions = [e.action for e in trail]
+        assert actions[0] == "card_read" and {"field_edited", "print", "visit_done"} <= set(actions)
+        assert all(e.actor == "clerk1" for e in trail)
+        names = split_name(card_sample.truth["name"])
+        assert not any(names.family in str(e.detail) for e in trail)  # ids and counts only
+    finally:
+        close_view(view)
 
 
 @pytest.mark.cups
 def test_printer_off_keeps_the_packet_and_reprints(qtbot, counter_settings, cups_queue, card_reading,
                                                    card_sample) -> None:
-    from madoguchi.ui.workers import wait_for_background
-
     view = make_view(qtbot, counter_settings, printer=cups_queue.name)
     keyboard = Keyboard(view)
     try:
@@ -162,13 +170,10 @@ def test_printer_off_keeps_the_packet_and_reprints(qtbot, counter_settings, cups
         qtbot.waitUntil(lambda: view.flow.outcome is not None and view.flow.outcome.ok, timeout=60000)
         assert len(PdfReader(cups_queue.output_for(view._print_job.job_id)).pages) == packet.page_count
     finally:
-        wait_for_background(20000)
-        view.context.database.dispose()
+        close_view(view)
 
 
 def test_autosaved_visit_is_offered_and_resumed(qtbot, counter_settings, card_reading) -> None:
-    from madoguchi.ui.workers import wait_for_background
-
     first = make_view(qtbot, counter_settings)
     first.flow.start()
     first.flow.set_reading(card_reading)
@@ -176,8 +181,7 @@ def test_autosaved_visit_is_offered_and_resumed(qtbot, counter_settings, card_re
     first.save_draft_now()
     visit_id = first.flow.visit.id
     first.close()
-    wait_for_background(20000)
-    first.context.database.dispose()
+    close_view(first)
 
     # the PC restarts: the next counter view offers the visit
     second = make_view(qtbot, counter_settings)
@@ -190,20 +194,16 @@ def test_autosaved_visit_is_offered_and_resumed(qtbot, counter_settings, card_re
         assert second.check.rows["family_name"].edit.text() == "試験"
         assert second.flow.fields["family_name"].edited
     finally:
-        wait_for_background(20000)
-        second.context.database.dispose()
+        close_view(second)
 
 
 def test_discarding_an_autosaved_visit_deletes_it(qtbot, counter_settings, card_reading) -> None:
-    from madoguchi.ui.workers import wait_for_background
-
     first = make_view(qtbot, counter_settings)
     first.flow.start()
     first.flow.set_reading(card_reading)
     first.save_draft_now()
     first.close()
-    wait_for_background(20000)
-    first.context.database.dispose()
+    close_view(first)
     second = make_view(qtbot, counter_settings)
     try:
         qtbot.waitUntil(lambda: second.who.drafts.count() == 1, timeout=10000)
@@ -212,5 +212,4 @@ def test_discarding_an_autosaved_visit_deletes_it(qtbot, counter_settings, card_
         assert second.drafts.list_open() == []
         assert second.flow.visit is None
     finally:
-        wait_for_background(20000)
-        second.context.database.dispose()
+        close_view(second)

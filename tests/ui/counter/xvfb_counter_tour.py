@@ -120,10 +120,14 @@ def main() -> int:
     key(Qt.Key.Key_Return, ctrl)
     wait(lambda: view.flow.packet is not None)
     shot("preview")
-    item = view.preview.trace.topLevelItem(min(3, view.preview.trace.topLevelItemCount() - 1))
+    trace = view.preview.trace
+    items = [trace.topLevelItem(i) for i in range(trace.topLevelItemCount())]
+    # the clerk picks the new address among the printed values: it is highlighted on the page
+    item = next((i for i in items if "新住所" == i.text(1)), items[0] if items else None)
     if item is not None:
         view.preview.trace.setCurrentItem(item)
         view.preview.trace.setFocus()
+        QTest.qWait(500)  # the text search behind the highlight runs in the background
         shot("preview-traced")
     if args.printer_off_first and args.printer:
         subprocess.run(["cupsdisable", args.printer], check=False)

@@ -79,7 +79,7 @@ def test_call_shows_within_a_second_and_after_restart(qtbot, make_context, postg
 
 @pytest.mark.postgres
 @pytest.mark.slow
-def test_offline_banner_and_recovery(qtbot, make_context) -> None:
+def test_offline_banner_and_recovery(qtbot, make_context, results_dir: Path) -> None:
     from tests.support.postgres import find_pg_bin, start_server
     from tests.support.requirements import missing
 
@@ -98,6 +98,8 @@ def test_offline_banner_and_recovery(qtbot, make_context) -> None:
         qtbot.waitUntil(lambda: view.board.offline_banner.isVisible(), timeout=15000)
         assert "オフライン" in view.board.offline_banner.text()
         assert _latest(view) == "A-001 1番窓口"  # the last known state stays on the screen
+        (results_dir / "queue").mkdir(exist_ok=True)
+        view.grab().save(str(results_dir / "queue" / "display-offline.png"))
         server.restart()
         qtbot.waitUntil(lambda: not view.board.offline_banner.isVisible(), timeout=20000)
         queue.issue("B", confirm=True)
@@ -153,7 +155,7 @@ def test_chime_is_a_valid_wav() -> None:
     from madoguchi.ui.display.announce import chime_wav
 
     with wave.open(io.BytesIO(chime_wav())) as wav:
-        assert wav.getnchannels() == 1 and wav.getframerate() == 22050
+        assert wav.getnchannels() == 1 and wav.getframerate() == 44100
         assert 1.2 < wav.getnframes() / wav.getframerate() < 1.5
 
 
@@ -162,7 +164,7 @@ def test_announcer_reports_its_voice_and_queues_calls(qtbot) -> None:
 
     announcer = Announcer(load_announcements(), engine="mock", sound=False)
     with qtbot.waitSignal(announcer.voice_ready, timeout=5000) as ready:
-        pass
+        announcer.ensure_voice()
     report = ready.args[0]
     assert report.engine == "mock" or report.problem  # either a voice, or a plain reason why not
     sentences: list[str] = []

@@ -17,6 +17,28 @@ TOUR = Path(__file__).with_name("xvfb_queue_tour.py")
 ROOT = Path(__file__).resolve().parents[3]
 
 
+def _end_speech_daemon(runtime: Path) -> None:
+    """End the speech-dispatcher the tour spawned (found by its socket under our runtime folder)."""
+    import os
+    import signal
+    import time
+
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            args = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if "speech-dispatcher" in args and str(runtime) in args:
+            for sig in (signal.SIGTERM, signal.SIGKILL):
+                try:
+                    os.kill(int(proc.name), sig)
+                except ProcessLookupError:
+                    break
+                time.sleep(0.5)
+
+
 def _not_blank(path: Path) -> bool:
     from PySide6.QtGui import QImage
 
@@ -35,8 +57,15 @@ def test_queue_workspaces_on_a_real_screen(tmp_path: Path, results_dir: Path) ->
     with xvfb(1920, 1080) as display:
         env = xvfb_env(display, tmp_path / "home")
         env["PYTHONPATH"] = str(ROOT)
-        completed = subprocess.run([sys.executable, str(TOUR), str(out_dir)], env=env, capture_output=True,
-                                   text=True, timeout=240, cwd=ROOT)
+        # the OS voice (speech-dispatcher) is spawned on demand: give it a socket of ours, to end it after
+        runtime = tmp_path / "run"
+        runtime.mkdir(mode=0o700)
+        env["XDG_RUNTIME_DIR"] = env["XDG_CACHE_HOME"] = str(runtime)
+        try:
+            completed = subprocess.run([sys.executable, str(TOUR), str(out_dir)], env=env, capture_output=True,
+                                       text=True, timeout=240, cwd=ROOT)
+        finally:
+            _end_speech_daemon(runtime)
     assert completed.returncode == 0, completed.stderr[-3000:]
     report = json.loads(completed.stdout.strip().splitlines()[-1])
     (out_dir / "tour.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QThread, Signal
 from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from madoguchi.ui.counter.common import StepWidget, bgr_to_qimage, card_pixmap, heading
 from madoguchi.visit_flow import VisitFlow
@@ -92,7 +92,8 @@ class CardStepWidget(StepWidget):
         self.picture = QLabel()
         self.picture.setObjectName("cardPicture")
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.picture.setMinimumSize(480, 300)
+        self.picture.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.picture.setMinimumSize(320, 200)
         layout.addWidget(self.picture, 1)
         self.status = QLabel()
         self.status.setObjectName("stepStatus")
@@ -135,7 +136,7 @@ class CardStepWidget(StepWidget):
     def show_capture(self, image: Any, outline: Any = None) -> None:
         if image is None:
             return
-        width = max(360, min(self.picture.width(), 900))
+        width = max(320, min(self.picture.width() - 8, 900))
         self.picture.setPixmap(card_pixmap(image, [], width, outline))
 
     @staticmethod

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -44,7 +46,7 @@ class FieldRow:
         self.label.setObjectName("fieldLabel")
         self.crop = QLabel()
         self.crop.setObjectName("fieldCrop")
-        self.crop.setFixedSize(220, 38)
+        self.crop.setFixedSize(304, 38)
         self.crop.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.edit = QLineEdit()
         self.edit.setObjectName(f"field_{name}")
@@ -81,7 +83,9 @@ class CheckStepWidget(StepWidget):
         self.card = QLabel()
         self.card.setObjectName("cardPicture")
         self.card.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
-        self.card.setMinimumWidth(360)
+        # the card follows the space it gets (never the other way round: large text must still fit)
+        self.card.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.card.setMinimumWidth(240)
         body.addWidget(self.card, 4)
 
         grid_host = QWidget()
@@ -154,7 +158,7 @@ class CheckStepWidget(StepWidget):
         if state.problem:
             notes.append(state.problem)
         elif state.low_confidence:
-            notes.append(self.tr("読み取りに自信がありません。カードと見比べてください。"))
+            notes.append(self.tr("読取に自信なし: カードと見比べてください"))
         if state.spec.kind == "date" and state.value and not state.problem:
             notes.append(_wareki_note(state.value))
         if state.source == "postal" and state.value:
@@ -183,8 +187,13 @@ class CheckStepWidget(StepWidget):
             self.card.setText(self.tr("カード画像はありません\n（画像はメモリにだけ置かれ、保存されません）"))
             return
         boxes = [(s.box, s.needs_attention) for s in self.flow.fields.values() if s.box is not None]
-        width = max(360, min(self.card.width(), 720))
+        width = max(200, min(self.card.width() - 8, 900))
         self.card.setPixmap(card_pixmap(image, boxes, width))
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if self.isVisible():
+            self._show_card()
 
     def _on_fields_changed(self) -> None:
         if self.isVisible():

@@ -43,7 +43,7 @@ class StepWidget(QWidget):
     def hints(self) -> list[tuple[str, str]]:
         """(keys, what they do) for the hint bar: the shortcuts of this step's visible buttons."""
         return [(keys, text) for keys, text, widget in self._hints
-                if widget is None or not widget.isHidden()]
+                if widget is None or widget.isVisibleTo(self)]
 
     def enter(self) -> None:
         """Called when the step becomes visible: refresh from the flow, put the focus where work starts."""
@@ -77,8 +77,11 @@ def bgr_to_qimage(image: Any) -> QImage:
 
 
 def crop_pixmap(image: Any, box: tuple[int, int, int, int] | None, height: int = 34,
-                width: int = 216) -> QPixmap | None:
-    """The part of the card a value was read from, scaled to fit the row (never cut off)."""
+                width: int = 300) -> QPixmap | None:
+    """The part of the card a value was read from, trimmed to its ink and scaled to fit the row, so
+    the clerk can compare it character by character (never cut off)."""
+    import numpy as np
+
     if image is None or box is None:
         return None
     x, y, w, h = (int(v) for v in box)
@@ -87,6 +90,10 @@ def crop_pixmap(image: Any, box: tuple[int, int, int, int] | None, height: int =
     crop = image[y0:y + h + pad, x0:x + w + pad]
     if crop.size == 0:
         return None
+    grey = crop.mean(axis=2) if crop.ndim == 3 else crop
+    inked = np.flatnonzero((grey < 110).sum(axis=0) >= 2)
+    if inked.size:
+        crop = crop[:, max(0, inked[0] - 2 * pad):inked[-1] + 2 * pad]
     return QPixmap.fromImage(bgr_to_qimage(crop)).scaled(width, height, Qt.AspectRatioMode.KeepAspectRatio,
                                                           Qt.TransformationMode.SmoothTransformation)
 

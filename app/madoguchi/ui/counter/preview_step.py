@@ -3,10 +3,11 @@ the pages with the field it came from — select one and the view jumps to it.""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt, Signal
-from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdf import QPdfDocument, QPdfSearchModel
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -64,6 +65,8 @@ class PreviewStepWidget(StepWidget):
         self.message.setObjectName("stepMessage")
         self.message.setWordWrap(True)
         outer.addWidget(self.message)
+        self.zoom_row = QHBoxLayout()
+        outer.addLayout(self.zoom_row)
         body = QHBoxLayout()
         outer.addLayout(body, 1)
         self.document = QPdfDocument(self)
@@ -73,6 +76,12 @@ class PreviewStepWidget(StepWidget):
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.view.setPageSpacing(12)
+        # a value picked in the trace list is found in the page's text and highlighted where it is printed
+        self.search = QPdfSearchModel(self)
+        self.search.setDocument(self.document)
+        self.view.setSearchModel(self.search)
+        self.search.countChanged.connect(self._on_search_counted)
+        self._wanted_page = -1
         body.addWidget(self.view, 3)
         self.trace = QTreeWidget()
         self.trace.setObjectName("traceList")
@@ -88,15 +97,21 @@ class PreviewStepWidget(StepWidget):
         self.zoom_in = self.button(self.tr("拡大"), "Ctrl++", lambda: self._zoom(1.25))
         self.add_shortcut("Ctrl+=", lambda: self._zoom(1.25))
         self.fit = self.button(self.tr("幅に合わせる"), "Ctrl+0", self._on_fit_clicked)
+        for widget in (self.zoom_out, self.zoom_in, self.fit):
+            self.zoom_row.addWidget(widget)
+        self.zoom_row.addStretch(1)
         self.save_button = self.button(self.tr("PDFで保存"), "Ctrl+S", self.save_requested.emit)
         self.print_button = self.button(self.tr("印刷"), "Ctrl+P", self.print_requested.emit)
         self.print_button.setObjectName("primaryButton")
-        for widget in (self.back_button, self.zoom_out, self.zoom_in, self.fit):
-            buttons.addWidget(widget)
+        buttons.addWidget(self.back_button)
         buttons.addStretch(1)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.print_button)
         outer.addLayout(buttons)
+        chain = [self.zoom_out, self.zoom_in, self.fit, self.view, self.trace, self.back_button, self.save_button,
+                 self.print_button]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)  # Tab follows the screen: zoom row, pages, trace, buttons
         self.add_shortcut("PgDown", lambda: self._page(1), self.tr("次の頁"))
         self.add_shortcut("PgUp", lambda: self._page(-1))
         self.set_ready(False)
@@ -165,6 +180,16 @@ class PreviewStepWidget(StepWidget):
         page, box = item.data(0, Qt.ItemDataRole.UserRole)
         location = QPointF(box[0] * MM_TO_PT, max(0.0, box[1] * MM_TO_PT - 40))
         self.view.pageNavigator().jump(page, location, self.view.zoomFactor())
+        self._wanted_page = page
+        value = item.text(2).splitlines()[0].strip() if item.text(2) else ""
+        self.search.setSearchString(value if len(value) >= 2 else "")
+
+    def _on_search_counted(self) -> None:
+        """Highlight the first match of the picked value on its page (the search runs in the background)."""
+        for index in range(self.search.count()):
+            if self.search.resultAtIndex(index).page() == self._wanted_page:
+                self.view.setCurrentSearchResultIndex(index)
+                return
 
     # --- view -----------------------------------------------------------------------------------
     def _zoom(self, factor: float) -> None:
@@ -183,6 +208,7 @@ class PreviewStepWidget(StepWidget):
         self.print_button.setFocus() if self.print_button.isEnabled() else self.back_button.setFocus()
 
     def clear(self) -> None:
+        self.search.setSearchString("")
         self.document.close()
         self.trace.clear()
         self._data = QByteArray()

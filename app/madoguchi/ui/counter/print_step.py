@@ -101,8 +101,13 @@ class PrintStepWidget(StepWidget):
         self.next_hint.setText(self.tr("帳票は保持しています。入力し直す必要はありません。"
                                        "プリンタを直したら Ctrl+R で再印刷、または Ctrl+S でPDFに保存できます。"))
         self.reprint_button.setEnabled(True)
-        self.finish_button.setEnabled(True)  # e.g. printed on another printer from the saved PDF
+        # finishing now would wipe the packet before it is on paper: only after a re-print or a saved PDF
+        self.finish_button.setEnabled(False)
         self.reprint_button.setFocus()
+
+    def allow_finish(self) -> None:
+        """The packet was saved as a PDF (to print elsewhere): the visit may end."""
+        self.finish_button.setEnabled(True)
 
     def _on_finish_clicked(self) -> None:
         if self.finish_button.isEnabled():

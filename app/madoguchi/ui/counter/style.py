@@ -20,8 +20,8 @@ QLabel#hintBar { color: %(muted)s; padding: 4px 8px; border-top: 1px solid %(lin
 QLabel#ticketLabel { font-size: %(title)dpt; font-weight: bold; color: %(accent)s; }
 QLabel#fieldLabel { font-weight: bold; }
 QLabel#fieldNote { color: %(muted)s; font-size: %(small)dpt; }
-QLabel#fieldCrop { background: %(crop_bg)s; border: 1px solid %(line)s; }
-QLabel#cardPicture { background: %(crop_bg)s; border: 1px solid %(line)s; }
+QLabel#fieldCrop { background: %(crop_bg)s; color: %(crop_fg)s; border: 1px solid %(line)s; padding-left: 4px; }
+QLabel#cardPicture { background: %(crop_bg)s; color: %(crop_fg)s; border: 1px solid %(line)s; }
 QLineEdit[attention="warn"] { background: %(warn_bg)s; color: %(warn_fg)s; border: 2px solid %(warn_line)s; }
 QLineEdit[attention="error"] { background: %(error_bg)s; color: %(error_fg)s; border: 2px solid %(error_line)s; }
 QLabel#stepStatus[kind="error"], QLabel#printState[kind="error"] { color: %(error_fg)s; background: %(error_bg)s;
@@ -34,18 +34,19 @@ QPushButton#bigButton { font-size: %(title)dpt; padding: 16px 28px; min-height: 
 QPushButton#primaryButton { font-weight: bold; background: %(accent)s; color: %(accent_fg)s;
     border: 1px solid %(accent)s; border-radius: 4px; }
 QPushButton#primaryButton:disabled { background: %(line)s; color: %(muted)s; }
+QPushButton#cancelVisit { padding: 2px 10px; min-height: 20px; font-size: %(small)dpt; }
 QPushButton#acceptSuggestion { padding: 2px 8px; min-height: 18px; }
 """
 
 _COLOURS = {
     "muted": "#37474f", "accent": "#0d47a1", "accent_fg": "#ffffff", "done": "#2e7d32", "line": "#b0bec5",
-    "crop_bg": "#fafafa", "attention_fg": "#3e2723", "attention_bg": "#fff3cd",
+    "crop_bg": "#fafafa", "crop_fg": "#37474f", "attention_fg": "#3e2723", "attention_bg": "#fff3cd",
     "warn_bg": "#fff59d", "warn_fg": "#000000", "warn_line": "#f9a825",
     "error_bg": "#ffebee", "error_fg": "#b00020", "error_line": "#b00020", "ok": "#1b5e20",
 }
 _CONTRAST = {
     "muted": "#ffffff", "accent": "#ffff00", "accent_fg": "#000000", "done": "#00ff00", "line": "#ffffff",
-    "crop_bg": "#ffffff", "attention_fg": "#000000", "attention_bg": "#ffff00",
+    "crop_bg": "#ffffff", "crop_fg": "#000000", "attention_fg": "#000000", "attention_bg": "#ffff00",
     "warn_bg": "#ffff00", "warn_fg": "#000000", "warn_line": "#ffffff",
     "error_bg": "#000000", "error_fg": "#ff6060", "error_line": "#ff6060", "ok": "#00ff00",
 }

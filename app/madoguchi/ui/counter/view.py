@@ -14,8 +14,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QThreadPool, QTimer
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication, Qt, QThreadPool, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from madoguchi.errors import MadoguchiError
 from madoguchi.ui.context import AppContext
@@ -57,8 +67,13 @@ class CounterView(QWidget):
         self.ticket_queue: Any = None
         self._print_job: Any = None
         self._reading = False
+        self._ic_available = False
         self._draft_pool = QThreadPool(self)
         self._draft_pool.setMaxThreadCount(1)  # saves and deletes of one visit never overtake each other
+        # the reader's start-up and its reads get their own thread: they never hold up the shared pool
+        # (the database opening at start, printing)
+        self._reader_pool = QThreadPool(self)
+        self._reader_pool.setMaxThreadCount(1)
         self.setObjectName("CounterView")
         self.setStyleSheet(counter_style_sheet(context.settings))
         self._build()
@@ -78,6 +93,9 @@ class CounterView(QWidget):
         self._on_settings_changed(context.settings)
         self._start_services()
         self._on_step_changed(Step.WHO)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self._on_quitting)
 
     # --- layout ---------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -94,6 +112,14 @@ class CounterView(QWidget):
         self.ticket_label = QLabel()
         self.ticket_label.setObjectName("ticketLabel")
         top.addWidget(self.ticket_label)
+        self.cancel_button = QPushButton(self.tr("受付を中止（Ctrl+Shift+Del）"))
+        self.cancel_button.setObjectName("cancelVisit")
+        self.cancel_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # never reached by Tab by accident
+        self.cancel_button.clicked.connect(self._on_cancel_requested)
+        cancel = QShortcut(QKeySequence("Ctrl+Shift+Delete"), self)
+        cancel.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        cancel.activated.connect(self._on_cancel_requested)
+        top.addWidget(self.cancel_button)
         layout.addLayout(top)
         self.banner = BannerWidget()
         layout.addWidget(self.banner)
@@ -149,11 +175,12 @@ class CounterView(QWidget):
     def _start_services(self) -> None:
         settings = self.context.settings
         run_in_background(_make_reader, settings.ocr_engine, on_done=self._on_reader_ready,
-                          on_error=self._on_reader_failed)
+                          on_error=self._on_reader_failed, pool=self._reader_pool)
         run_in_background(_make_draft_store, settings, on_done=self._on_drafts_ready,
-                          on_error=self._on_drafts_failed)
+                          on_error=self._on_drafts_failed, pool=self._draft_pool)
         if settings.use_ic_reader:
-            run_in_background(_ic_available, settings, on_done=self._on_ic_checked, on_error=lambda _e: None)
+            run_in_background(_ic_available, settings, on_done=self._on_ic_checked, on_error=lambda _e: None,
+                              pool=self._draft_pool)
 
     def _on_settings_changed(self, settings: Any) -> None:
         self.setStyleSheet(counter_style_sheet(settings))
@@ -169,8 +196,7 @@ class CounterView(QWidget):
             except MadoguchiError as error:
                 self.banner.show_message(error.message_ja, "warning")
         camera = settings.camera_index if settings.camera_index >= 0 else None
-        self.card.configure(hot_folder=settings.scanner_folder, camera=camera,
-                            ic_reader=self.card.ic_button.isVisible())
+        self.card.configure(hot_folder=settings.scanner_folder, camera=camera, ic_reader=self._ic_available)
 
     def _on_reader_ready(self, reader: Any) -> None:
         self.reader = reader
@@ -187,9 +213,9 @@ class CounterView(QWidget):
         self.banner.show_message(self.tr("入力途中の自動保存が使えません: ") + _message(error), "warning")
 
     def _on_ic_checked(self, available: bool) -> None:
+        self._ic_available = bool(available)
         if available:
-            camera = self.context.settings.camera_index if self.context.settings.camera_index >= 0 else None
-            self.card.configure(hot_folder=self.context.settings.scanner_folder, camera=camera, ic_reader=True)
+            self._on_settings_changed(self.context.settings)
 
     def _on_database_ready(self, database: Any) -> None:
         try:
@@ -230,12 +256,16 @@ class CounterView(QWidget):
             chip.style().unpolish(chip)
             chip.style().polish(chip)
         self.ticket_label.setText(self._ticket_text())
-        hints = widget.hints()
-        self.hint_bar.setText("　・　".join(f"{keys} {text}" for keys, text in hints)
-                              + ("　・　Tab 次の項目　・　Ctrl+1〜5 画面切替" if hints else ""))
+        self.cancel_button.setVisible(self.flow.visit is not None)
+        self._update_hints()
         widget.enter()
         if step in (Step.WHO, Step.DONE):
             self._refresh_drafts()
+
+    def _update_hints(self) -> None:
+        hints = self.steps[self.flow.step].hints()
+        self.hint_bar.setText("　・　".join(f"{keys} {text}" for keys, text in hints)
+                              + self.tr("　・　Tab 次の項目　・　Ctrl+1〜5 画面切替"))
 
     def _ticket_text(self) -> str:
         if self.flow.visit is None:
@@ -254,6 +284,16 @@ class CounterView(QWidget):
                           on_error=lambda e: self.banner.show_message(
                               self.tr("自動保存に失敗しました: ") + _message(e), "warning"))
 
+    def wait_for_work(self, timeout_ms: int = 30000) -> bool:
+        """Wait until this view's own threads are idle (tests, closing); the shared pool has its own wait."""
+        return self._reader_pool.waitForDone(timeout_ms) and self._draft_pool.waitForDone(timeout_ms)
+
+    def _on_quitting(self) -> None:
+        """Closing the app mid-visit: the visit is saved now, not 0.4 s later."""
+        if self.flow.visit is not None and self.drafts is not None:
+            self._autosave.stop()
+            self.drafts.save(self.flow.visit.id, self.flow.to_draft())
+
     def save_draft_now(self) -> None:
         """Save at once (tests, closing): the same write as the autosave."""
         self._autosave.stop()
@@ -271,9 +311,17 @@ class CounterView(QWidget):
             when = info.updated_at.astimezone().strftime("%m/%d %H:%M")
             items.append((info.visit_id, self.tr("{0} に中断した受付（受付番号 {1}）").format(when, info.visit_id[:6])))
         self.who.set_drafts(items)
+        self._update_hints()
         self.who.enter() if self.flow.step == Step.WHO and self.isVisible() else None
 
     # --- who ------------------------------------------------------------------------------------
+    def _clear_widgets(self) -> None:
+        """Whatever of the last resident the widgets still hold leaves the screen."""
+        self.preview.clear()
+        self.what.clear()
+        self.card.picture.clear()
+        self.card.status.clear()
+
     def _on_walk_in_requested(self) -> None:
         self.banner.clear_message()
         self.flow.start()
@@ -336,13 +384,18 @@ class CounterView(QWidget):
             self.card.show_problem(text)
             return
         self._reading = True
+        self._hot_folder_timer.stop()  # no ticks while the OCR works: each would make it yield the GIL
         self.card.show_busy(self.tr("読み取っています…"))
-        label = source if isinstance(image, Path) is False else f"{source}:{Path(image).name}"
-        run_in_background(self.reader.read, image, source=label, on_done=self._on_card_read,
-                          on_error=self._on_card_failed)
+        run_in_background(self.reader.read, image, source=source, on_done=self._on_card_read,
+                          on_error=self._on_card_failed, pool=self._reader_pool)
+
+    def _resume_hot_folder(self) -> None:
+        self._reading = False
+        if self.watcher is not None:
+            self._hot_folder_timer.start()
 
     def _on_card_read(self, reading: Any) -> None:
-        self._reading = False
+        self._resume_hot_folder()
         if self.flow.visit is None:
             return
         self.card.show_capture(reading.card_image, reading.outline)
@@ -351,7 +404,7 @@ class CounterView(QWidget):
                                   "document": str(getattr(reading.document_type, "value", ""))})
 
     def _on_card_failed(self, error: BaseException) -> None:
-        self._reading = False
+        self._resume_hot_folder()
         self.card.show_problem(_message(error) + self.tr("　置き直して読み取るか、画像ファイルを開いてください。"))
 
     def _on_ic_requested(self) -> None:
@@ -463,9 +516,33 @@ class CounterView(QWidget):
             return
         from madoguchi.printing import save_pdf
 
-        run_in_background(save_pdf, packet.pdf, Path(name),
-                          on_done=lambda path: self.banner.show_message(self.tr("PDFを保存しました: {0}").format(path), "info"),
+        run_in_background(save_pdf, packet.pdf, Path(name), on_done=self._on_pdf_saved,
                           on_error=lambda e: self.banner.show_message(_message(e), "error"))
+
+    def _on_pdf_saved(self, path: Path) -> None:
+        self.banner.show_message(self.tr("PDFを保存しました: {0}").format(path), "info")
+        self.printer.allow_finish()
+
+    def _on_cancel_requested(self) -> None:
+        """The resident leaves before the end: after a confirmation everything of the visit is removed."""
+        visit = self.flow.visit
+        if visit is None:
+            return
+        answer = QMessageBox.question(
+            self, self.tr("受付を中止"),
+            self.tr("この受付を中止して、入力した内容と帳票を消去しますか？（元に戻せません）"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self._audit("draft_discarded")
+        if self.drafts is not None:
+            self._autosave.stop()
+            run_in_background(self.drafts.delete, visit.id, pool=self._draft_pool)
+        self._print_job = None
+        self._clear_widgets()
+        self.flow.discard()
+        self.check.refresh()
+        self.banner.show_message(self.tr("受付を中止しました。入力した内容は消去しました。"), "info")
 
     # --- done -----------------------------------------------------------------------------------
     def _on_finish_requested(self) -> None:
@@ -481,8 +558,7 @@ class CounterView(QWidget):
             self._autosave.stop()
             run_in_background(self.drafts.delete, visit.id, pool=self._draft_pool)
         self._print_job = None
-        self.preview.clear()
-        self.card.picture.clear()
+        self._clear_widgets()
         self.flow.finish()
         summary = self.tr("お客様の情報は画面・メモリ・自動保存から消去しました。")
         if label:

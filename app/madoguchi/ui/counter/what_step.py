@@ -285,6 +285,17 @@ class WhatStepWidget(StepWidget):
             return
         self.preview_requested.emit()
 
+    def clear(self) -> None:
+        """The visit is over: nothing of the resident stays in the widgets."""
+        for edit in (self.new_postal, self.new_address, self.new_building):
+            edit.clear()
+        self.address_note.clear()
+        while self.questions_form.rowCount():
+            self.questions_form.removeRow(0)
+        self._question_widgets = []
+        self.forms.clear()
+        self.events.clear()
+
     def enter(self) -> None:
         self._fill_events()
         self._build_questions()

@@ -95,7 +95,7 @@ def load_announcements(path: Path | None = None) -> Announcements:
     return Announcements(tuple(languages), str(speech), letters)
 
 
-def chime_wav(*, rate: int = 22050, volume: float = 0.5) -> bytes:
+def chime_wav(*, rate: int = 44100, volume: float = 0.5) -> bytes:
     """A soft two-tone chime (ピンポーン: E6 then C6, each fading out) as 16-bit mono WAV bytes."""
     frames = bytearray()
     for frequency, seconds in ((1318.5, 0.45), (1046.5, 0.9)):
@@ -152,8 +152,17 @@ class Announcer(QObject):
         self._gap = QTimer(self)
         self._gap.setSingleShot(True)
         self._gap.timeout.connect(self._next)
-        if engine != "":
-            QTimer.singleShot(0, self._set_up_voice)
+        self._voice_checked = False
+
+    def ensure_voice(self) -> None:
+        """Find the OS voice once, when the display is first shown (it may start the speech service)."""
+        if self._voice_checked:
+            return
+        self._voice_checked = True
+        if self._engine_name == "":
+            self._report("", "", (), "音声は使わない設定です。")
+            return
+        QTimer.singleShot(0, self._set_up_voice)
 
     # -- set-up ---------------------------------------------------------------------------
     def _set_up_voice(self) -> None:
@@ -167,7 +176,9 @@ class Announcer(QObject):
         if not engines:
             self._report("", "", engines, "音声合成エンジンがありません（Linux: speech-dispatcher と espeak-ng）。")
             return
-        name = self._engine_name if self._engine_name in engines else engines[0]
+        # the test engine "mock" says nothing: only when asked for by name
+        real = [e for e in engines if e != "mock"] or list(engines)
+        name = self._engine_name if self._engine_name in engines else real[0]
         speech = QTextToSpeech(name, self)
         if speech.state() == QTextToSpeech.State.Error:
             self._report(name, "", engines, f"音声合成エンジン {name} を使えません: {speech.errorString()}")
@@ -209,9 +220,16 @@ class Announcer(QObject):
 
     # -- calls ----------------------------------------------------------------------------
     def announce(self, label: str, counter: int) -> None:
+        # the OS voice is looked for at the first call, not at start: a display nobody calls
+        # on (a test, a configuration session) never starts the speech service
+        self.ensure_voice()
         self.queue.append((label, counter))
         if not self.speaking and not self._gap.isActive():
             self._next()
+
+    def announce_test(self) -> None:
+        """The staff's check in the morning: chime and a sample call (番号 エー の 1ばん …)."""
+        self.announce("A-001", 1)
 
     def _next(self) -> None:
         if not self.queue:
@@ -260,7 +278,10 @@ class Announcer(QObject):
         self.queue.clear()
         self._gap.stop()
         if self._speech is not None:
-            self._speech.stop()
+            speech, self._speech = self._speech, None
+            speech.stateChanged.disconnect(self._on_speech_state_changed)
+            speech.stop()
+            speech.deleteLater()
         if self._chime_file is not None:
             self._chime_file.unlink(missing_ok=True)
             self._chime_file = None

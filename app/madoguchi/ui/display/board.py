@@ -202,10 +202,10 @@ class LobbyBoardWidget(QFrame):
             waiting.setText(f"{status.waiting}人")
             if status.estimate.minutes is None:
                 wait.setText("窓口準備中 / opening soon")
-            elif status.waiting:
-                wait.setText(wait_text(status.estimate))
-            else:
+            elif (status.estimate.high or 0) <= 1:
                 wait.setText("すぐ / now")
+            else:
+                wait.setText(wait_text(status.estimate))
 
     def _show_ticker(self) -> None:
         languages = self.announcements.languages

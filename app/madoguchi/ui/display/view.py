@@ -92,7 +92,11 @@ class DisplayView(QWidget):
         self.sound_box.setShortcut(QKeySequence("F8"))
         self.sound_box.toggled.connect(self._on_sound_toggled)
         controls.addWidget(self.sound_box)
-        self.voice_status = QLabel(self.tr("音声: 確認中…"))
+        self.voice_test_button = QPushButton(self.tr("音声テスト (F7)"))
+        self.voice_test_button.setShortcut(QKeySequence("F7"))
+        self.voice_test_button.clicked.connect(self._on_voice_test_clicked)
+        controls.addWidget(self.voice_test_button)
+        self.voice_status = QLabel(self.tr("音声: 最初の呼出で確認します（音声テストで今すぐ確認）"))
         self.voice_status.setWordWrap(True)
         controls.addWidget(self.voice_status, 1)
         layout.addLayout(controls)
@@ -155,6 +159,11 @@ class DisplayView(QWidget):
     # -- sound ------------------------------------------------------------------------------
     def _on_sound_toggled(self, on: bool) -> None:
         self.announcer.sound_enabled = on
+
+    def _on_voice_test_clicked(self) -> None:
+        self.announcer.sound_enabled = True
+        self.sound_box.setChecked(True)
+        self.announcer.announce_test()
 
     def _on_voice_ready(self, report: VoiceReport) -> None:
         if report.speaks_japanese:

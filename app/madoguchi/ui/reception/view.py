@@ -71,6 +71,8 @@ class ReceptionView(QWidget):
         self._last_press: tuple[str, float, str] | None = None  # prefix, when, key
         self.printer = print_receipt  # the one print call
         self._build()
+        # digits must reach keyPressEvent wherever the clerk is in this workspace
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
     # -- layout ---------------------------------------------------------------------------
     def _build(self) -> None:
@@ -102,8 +104,8 @@ class ReceptionView(QWidget):
     def _build_side(self) -> QWidget:
         side = QFrame()
         box = QVBoxLayout(side)
-        caption = QLabel(self.tr("最後に発行した番号"))
-        box.addWidget(caption)
+        self.caption = QLabel(self.tr("最後に発行した番号"))
+        box.addWidget(self.caption)
         self.last_ticket = QLabel("—")
         self.last_ticket.setObjectName("lastTicket")
         self.last_ticket.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -249,6 +251,7 @@ class ReceptionView(QWidget):
             self.pending = outcome
             self._set_busy(False, self.tr("{0} を印刷できませんでした。まだ有効ではありません。").format(outcome.ticket.label))
             self.problem_text.setText(outcome.print_error.message(self.context.language))  # type: ignore[union-attr]
+            self.caption.setText(self.tr("未確定の番号（印刷できていません）"))
             self.problem.show()
             self.reprint_button.setFocus()
             self.print_failed.emit(outcome)
@@ -257,6 +260,7 @@ class ReceptionView(QWidget):
 
     def _done(self, outcome: issuing.IssueOutcome, message: str) -> None:
         self.pending = None
+        self.caption.setText(self.tr("最後に発行した番号"))
         self.problem.hide()
         self.last = outcome
         self._show_ticket(outcome)
@@ -299,6 +303,7 @@ class ReceptionView(QWidget):
 
     def _on_voided(self, outcome: issuing.IssueOutcome) -> None:
         self.pending = None
+        self.caption.setText(self.tr("最後に発行した番号"))
         self.problem.hide()
         self.last_ticket.setText("—")
         self.last_service.setText("")

@@ -1,4 +1,5 @@
-"""The 設定 workspace: this PC's settings, with the problems found while loading them.
+"""The 設定 workspace: this PC's settings (with the problems found while loading them) and
+the form designer, each on its own tab.
 
 Every setting from ``config.SPECS`` gets an editor; saving validates each value through
 the core (``config.set_value``) and names the key of any value it refuses.
@@ -7,6 +8,7 @@ the core (``config.set_value``) and names the key of any value it refuses.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -27,7 +30,27 @@ from madoguchi.ui.context import AppContext
 from madoguchi.ui.widgets.banner import BannerWidget
 
 
-class SettingsView(QWidget):
+class SettingsView(QTabWidget):
+    """The workspace: PC settings and the form designer (Alt+1 / Alt+2 switch between them)."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from madoguchi.ui.settings.designer import FormDesignerWidget
+
+        self.context = context
+        self.pc_settings = PcSettingsWidget(context)
+        self.designer = FormDesignerWidget(context)
+        self.addTab(self.pc_settings, self.tr("端末の設定 (Alt+1)"))
+        self.addTab(self.designer, self.tr("様式デザイナー (Alt+2)"))
+        for number, widget in ((1, self.pc_settings), (2, self.designer)):
+            action = QAction(self)
+            action.setShortcut(QKeySequence(f"Alt+{number}"))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(lambda _=False, w=widget: self.setCurrentWidget(w))
+            self.addAction(action)
+
+
+class PcSettingsWidget(QWidget):
     settings_saved = Signal(object)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:

@@ -150,8 +150,9 @@ class SupervisorView(QWidget):
         table.setModel(model)
         table.setAlternatingRowColors(True)
         table.verticalHeader().hide()
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        table.horizontalHeader().setStretchLastSection(True)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the name takes the slack, figures stay close
         table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         return table
 
@@ -245,13 +246,13 @@ class SupervisorView(QWidget):
         chart.setTitle(self.tr("待ち人数の推移（業務別）"))
         series_points = day.kpis.waiting_series
         top = 1
-        first, last = 8.5, 17.5
-        if series_points:
-            first = min(first, local_hours(series_points[0][0]))
-            last = max(local_hours(series_points[-1][0]), first + 1)
+        # the hours that have data (at least two), not a fixed office day: the line stays readable
+        last = local_hours(day.now)
+        first = local_hours(series_points[0][0]) if series_points else last - 1
+        start, end = int(first), max(int(last) + 1, int(first) + 2)
         x_axis = QValueAxis()
-        x_axis.setRange(int(first), int(last) + 1)
-        x_axis.setTickCount(int(last) + 1 - int(first) + 1)
+        x_axis.setRange(start, end)
+        x_axis.setTickCount(end - start + 1)
         x_axis.setLabelFormat("%d")
         x_axis.setTitleText(self.tr("時刻（時）"))
         y_axis = QValueAxis()
@@ -264,7 +265,7 @@ class SupervisorView(QWidget):
             pen = QPen(QColor(SERIES_COLOURS[index % len(SERIES_COLOURS)]))
             pen.setWidth(3)
             line.setPen(pen)
-            line.setPointsVisible(True)  # a day just begun has one point: still show it
+            line.setPointsVisible(len(series_points) <= 2)  # a day just begun has one point: still show it
             for moment, counts in series_points:
                 value = counts.get(service.id, 0)
                 top = max(top, value)
