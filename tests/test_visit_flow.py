@@ -130,6 +130,9 @@ def test_moving_in_puts_the_addresses_where_the_forms_read_them() -> None:
     packet = flow.render()
     assert packet.page_count >= len(flow.form_ids())
     assert packet.pdf.startswith(b"%PDF")
+    # the event itself is circled on the 住民異動届 (届出の種類 = 転入)
+    placed = {(p.form_id, p.field_id): p.value for page in packet.pages for p in page.placed}
+    assert placed[("jumin_ido", "ido_kind")] == "転入"
 
 
 def test_draft_round_trip_restores_the_visit_without_images() -> None:

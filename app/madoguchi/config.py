@@ -94,6 +94,10 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("public_host", str, "127.0.0.1", "混雑状況ページの待受アドレス", "public status page address"),
     SettingSpec("public_port", int, 8080, "混雑状況ページのポート", "public status page port",
                 check=_port, expected_ja="1〜65535", expected_en="1-65535"),
+    SettingSpec("public_url", str, "", "区のウェブサイトの混雑状況ページURL（整理券のQRコード。空欄で public_host:public_port）",
+                "public congestion page URL on the ward's website (ticket QR code; empty: public_host:public_port)",
+                check=lambda v: v == "" or v.startswith(("http://", "https://")),
+                expected_ja="http:// または https:// で始まるURL", expected_en="a URL starting with http:// or https://"),
     SettingSpec("wait_alert_minutes", int, 45, "待ち時間の警告（分）", "wait alert threshold (minutes)",
                 check=_non_negative, expected_ja="0 以上の整数", expected_en="an integer >= 0"),
 )
@@ -127,6 +131,7 @@ class Settings:
     key_store: str = "auto"
     public_host: str = "127.0.0.1"
     public_port: int = 8080
+    public_url: str = ""
     wait_alert_minutes: int = 45
     #: where the values came from: the file, and the problems met while loading
     source: Path | None = field(default=None, compare=False)

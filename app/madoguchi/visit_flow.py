@@ -600,7 +600,9 @@ class VisitFlow:
         if self.visit is None:
             raise InputError("来庁が始まっていません。", "no visit has been started.")
         self._apply_new_address()
-        return self.forms.render(self.visit.resident, self.form_ids(), self.visit.answers)
+        # what the event implies (届出の種類 = 転入 …) fills the forms too; the clerk's answers win
+        answers = self.forms.answers_for_event(self.visit.life_event, self.visit.answers)
+        return self.forms.render(self.visit.resident, self.form_ids(), answers)
 
     def set_packet(self, packet: Any) -> None:
         self.packet = packet
@@ -740,6 +742,13 @@ class FormsAdapter:
         from madoguchi.forms.events import forms_for_event
 
         return list(forms_for_event(event, resident, answers))
+
+    def answers_for_event(self, event: str, answers: dict[str, Any]) -> dict[str, Any]:
+        if not event:
+            return dict(answers)
+        from madoguchi.forms.events import answers_for_event
+
+        return answers_for_event(event, answers)
 
     def render(self, resident: Resident, form_ids: list[str], answers: dict[str, Any]) -> Any:
         from madoguchi.forms.render import render_packet

@@ -102,3 +102,47 @@ def test_purge_without_sign_in_deletes_only_expired(cli_db: str, monkeypatch: py
     assert _run(monkeypatch, ["purge"]) == 0
     assert "下書き 0 件" in capsys.readouterr().out
     assert store.load("fresh") == b"x"
+
+
+@pytest.mark.slow
+def test_password_prompt_does_not_echo_on_a_terminal(madoguchi_home, tmp_path) -> None:  # noqa: ANN001
+    """A real terminal (tmux): the first admin's password is typed, and never shown."""
+    import subprocess
+    import time
+    import uuid
+
+    from tests.support import requirements
+
+    tmux = requirements.require_executable("tmux")
+    session = f"madoguchi-{uuid.uuid4().hex[:8]}"
+    command = f"{sys.executable} -m madoguchi users create-admin --login boss; sleep 30"
+    env = ["env", f"MADOGUCHI_HOME={madoguchi_home}"]
+    subprocess.run([tmux, "new-session", "-d", "-s", session, "-x", "120", "-y", "20", *env, "sh", "-c", command],
+                   check=True)
+
+    def screen() -> str:
+        return subprocess.run([tmux, "capture-pane", "-t", session, "-p"], capture_output=True, text=True,
+                              check=True).stdout
+
+    def wait_for(text: str) -> str:
+        deadline = time.monotonic() + 60
+        while text not in (shown := screen()) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        return shown
+
+    try:
+        assert "new password" in wait_for("new password")
+        subprocess.run([tmux, "send-keys", "-t", session, "typed-secret-9", "Enter"], check=True)
+        assert "again" in wait_for("again")
+        subprocess.run([tmux, "send-keys", "-t", session, "typed-secret-9", "Enter"], check=True)
+        shown = wait_for("OK admin boss")
+        assert "OK admin boss" in shown
+        assert "typed-secret-9" not in shown
+    finally:
+        subprocess.run([tmux, "kill-session", "-t", session], check=False)
+    from madoguchi.privacy import users
+    from madoguchi.store.db import open_database
+
+    database = open_database("sqlite:///" + (madoguchi_home / "data" / "madoguchi.sqlite3").as_posix())
+    assert users.authenticate(database, "boss", "typed-secret-9") is not None
+    database.dispose()

@@ -16,11 +16,29 @@ RESTRICTED = ("supervisor", "designer", "settings", "audit")
 
 def wait_for_background(timeout_ms: int = 20000) -> None:
     """Let every view's background work finish AND deliver its result while the window lives."""
+    from PySide6.QtCore import QThreadPool
     from PySide6.QtWidgets import QApplication
 
-    for _ in range(3):
+    for _ in range(10):
         _wait_for_tasks(timeout_ms)
         QApplication.processEvents()
+        if QThreadPool.globalInstance().activeThreadCount() == 0:
+            break
+
+
+def _finish(context, window) -> None:  # noqa: ANN001
+    """End a window as the app's quit would: views stop their watchers and timers on
+    aboutToQuit, then their last background results are delivered while they still exist."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    window.close()
+    QApplication.instance().aboutToQuit.emit()
+    for timer in window.findChildren(QTimer):  # no view starts new work while the window goes
+        timer.stop()
+    wait_for_background(20000)
+    if context.database is not None:
+        context.database.dispose()
 
 
 def _start(qtbot, sqlite_url: str, *, demo: bool, **changes):  # noqa: ANN001, ANN202
@@ -39,8 +57,7 @@ def _start(qtbot, sqlite_url: str, *, demo: bool, **changes):  # noqa: ANN001, A
 def demo_window(qtbot, sqlite_url: str):  # noqa: ANN001, ANN201
     context, window = _start(qtbot, sqlite_url, demo=True)
     yield context, window
-    wait_for_background(20000)
-    context.database.dispose()
+    _finish(context, window)
 
 
 def _dialog(qtbot, window, kind):  # noqa: ANN001, ANN202
@@ -165,8 +182,7 @@ def test_first_start_creates_the_first_admin(qtbot, sqlite_url: str) -> None:  #
     qtbot.waitUntil(lambda: context.user is not None, timeout=10000)
     assert context.user.role == "admin" and "audit" in _visible_workspaces(window)
     assert users.authenticate(context.database, "admin", "first admin pw") is not None
-    wait_for_background(10000)
-    context.database.dispose()
+    _finish(context, window)
 
 
 def test_os_user_mode_signs_in_by_mapping(qtbot, sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
@@ -180,8 +196,7 @@ def test_os_user_mode_signs_in_by_mapping(qtbot, sqlite_url: str, monkeypatch: p
     context, window = _start(qtbot, sqlite_url, demo=False, login_mode="os_user")
     qtbot.waitUntil(lambda: context.user is not None, timeout=10000)
     assert context.user.login == "tanaka" and "supervisor" in _visible_workspaces(window)
-    wait_for_background(10000)
-    context.database.dispose()
+    _finish(context, window)
 
 
 def test_audit_view_verifies_and_exports(qtbot, demo_window, tmp_path) -> None:  # noqa: ANN001
@@ -227,3 +242,74 @@ def test_sign_in_lock_and_audit_on_a_real_screen(results_dir, madoguchi_home) ->
     assert {"login", "locked", "unlocked", "logout"} <= set(report["audit_actions"])
     for path in report["shots"].values():
         assert Path(path).stat().st_size > 10_000
+
+
+def test_settings_changes_are_audited_by_key(qtbot, demo_window) -> None:  # noqa: ANN001
+    from madoguchi.privacy.audit import AuditLog
+
+    context, window = demo_window
+    _sign_in(qtbot, window, "admin", "admin")
+    context.set_settings(replace(context.settings, idle_lock_minutes=3, database_url=context.settings.database_url))
+    wait_for_background(10000)
+    assert window.sign_in_flow.idle.timer.interval() == 3 * 60_000
+    entry = [r for r in AuditLog(context.database).entries() if r.action == "settings_changed"][-1]
+    assert entry.actor == "admin" and entry.detail == {"keys": ["idle_lock_minutes"]}
+
+
+def test_admin_creates_and_deactivates_an_account(qtbot, demo_window) -> None:  # noqa: ANN001
+    from madoguchi.privacy import users
+
+    context, window = demo_window
+    _sign_in(qtbot, window, "admin", "admin")
+    window.show_workspace("audit")
+    view = window.views["audit"]
+    view.pages.setCurrentWidget(view.users_panel)
+    panel = view.users_panel
+    qtbot.waitUntil(lambda: panel.table.rowCount() == 3, timeout=10000)  # the demo accounts
+    panel.login_edit.setText("yamada")
+    panel.name_edit.setText("窓口 山田")
+    panel.password_edit.setText("yamada pass")
+    qtbot.mouseClick(panel.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.table.rowCount() == 4, timeout=10000)
+    assert users.authenticate(context.database, "yamada", "yamada pass").role == "clerk"
+    row = next(i for i, a in enumerate(panel.accounts) if a.login == "yamada")
+    panel.table.selectRow(row)
+    qtbot.mouseClick(panel.active_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "状態を変更" in panel.banner.text(), timeout=10000)
+    assert users.authenticate(context.database, "yamada", "yamada pass") is None
+    # the last admin cannot be switched off
+    panel.table.selectRow(next(i for i, a in enumerate(panel.accounts) if a.login == "admin"))
+    qtbot.mouseClick(panel.active_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "最後の管理者" in panel.banner.text(), timeout=10000)
+
+
+def test_scheduled_purge_keeps_the_visit_on_screen(qtbot, demo_window) -> None:  # noqa: ANN001
+    from datetime import UTC, datetime, timedelta
+    from types import SimpleNamespace
+
+    from madoguchi.privacy import retention
+    from madoguchi.privacy.crypto import new_key
+    from madoguchi.privacy.drafts import DraftStore
+
+    context, window = demo_window
+    _sign_in(qtbot, window, "clerk", "clerk")
+    store = DraftStore(None, new_key())
+    store.save("onscreen", b"x")
+    store.save("abandoned", b"y")
+    flow = window.sign_in_flow
+    flow._open_visits = lambda: ["onscreen"]
+    report = retention.purge(context.database, replace(context.settings, retention="0"),
+                             datetime.now(UTC) + timedelta(minutes=1), keep=flow._keep(), store=store)
+    assert report.kept_open == 1 and [d.visit_id for d in store.list_all()] == ["onscreen"]
+    # without the hook, the counter view's visit in progress is found through its flow
+    flow._open_visits = None
+    counter = window.views["counter"]
+    if getattr(counter, "open_visit_ids", None) is None:
+        original = counter.flow
+        counter.flow = SimpleNamespace(visit=SimpleNamespace(id="onscreen"))
+        try:
+            assert flow._keep() == ["onscreen"]
+        finally:
+            counter.flow = original
+    # the timer is armed for the next purge time
+    assert flow.purge_timer.isActive() and flow.purge_timer.remainingTime() > 0

@@ -70,6 +70,7 @@ def main() -> int:
     QTest.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     wait(lambda: context.user is None and isinstance(flow.dialog, LoginDialog) and flow.dialog.isVisible())
     QTest.qWaitForWindowActive(flow.dialog)  # X activates the new dialog asynchronously
+    QTest.qWait(300)
     QTest.keyClick(QApplication.focusWidget() or flow.dialog, Qt.Key.Key_F3)  # the demo admin's button
     wait(lambda: context.user is not None)
     report["visible"]["admin"] = visible()
@@ -83,8 +84,13 @@ def main() -> int:
     report["verified"] = view.last_result.ok
     report["audit_actions"] = sorted({view.table.item(r, 3).text() for r in range(view.table.rowCount())})
     shot("4-audit")
-    print(json.dumps(report, ensure_ascii=False))
+    print(json.dumps(report, ensure_ascii=False), flush=True)
     window.close()
+    # let the views' background work (OCR engine warm-up …) end before Python shuts down
+    from madoguchi.ui.workers import wait_for_background
+
+    app.aboutToQuit.emit()
+    wait_for_background(30000)
     app.quit()
     return 0
 

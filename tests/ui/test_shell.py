@@ -122,3 +122,23 @@ def test_settings_workspace_hosts_the_form_designer(main_window: MainWindow) -> 
     assert isinstance(view.widget(1), FormDesignerWidget)
     view.setCurrentIndex(1)
     assert view.currentWidget() is view.designer
+
+
+def test_large_text_window_fits_a_1366_pixel_screen(qtbot, app_settings) -> None:  # noqa: ANN001
+    from madoguchi.ui.app import build_window, create_application
+
+    settings = replace(app_settings, large_text=True)
+    app = create_application(settings)
+    try:
+        context, window = build_window(settings, demo=True, sign_in_as="admin")
+        qtbot.addWidget(window)
+        too_wide = {key: view.minimumSizeHint().width() for key, view in window.views.items()
+                    if view.minimumSizeHint().width() > 1340}
+        assert not too_wide, too_wide
+        assert window.minimumSizeHint().width() <= 1366
+        qtbot.waitUntil(lambda: context.database is not None, timeout=20000)
+        context.database.dispose()
+    finally:
+        from madoguchi.ui.style import apply_style
+
+        apply_style(app, app_settings)

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 
 from madoguchi import postal
 
-_DASH_LOOKALIKES = re.compile(r"(?<=[0-9０-９])[ー一二ニ‐—―−ｰ─\-－=]{1,3}(?=[0-9０-９])")
+_DASH_LOOKALIKES = re.compile(r"(?<=[0-9０-９])(?:う?[ー一二ニ‐—―−ｰ─\-－=]){1,3}(?=[0-9０-９])")
 # a full-width ４ in mincho is often read as キ or オ before a dash
 _FOUR_LOOKALIKE = re.compile(r"[キオ](?=[ー一‐—―−ｰ─\-－][0-9０-９])")
+# and a full-width １ as ユ
+_ONE_LOOKALIKE = re.compile(r"ユ(?=[ー一‐—―−ｰ─\-－][0-9０-９])")
 _LEGIT_ENDINGS = ("丁目", "番地", "番", "号", "階", "室", "棟")
 
 
@@ -42,6 +44,7 @@ def _distance(a: str, b: str) -> int:
 def _best_prefix(text: str, names: list[str], max_errors: int) -> tuple[str, int] | None:
     """The name that best matches a prefix of ``text`` (length ±1), with the prefix length used."""
     best: tuple[float, int, str, int] | None = None  # score (longer and fewer errors first), errors, name, used
+    tied = False
     for name in names:
         n = len(name)
         for used in (n, n - 1, n + 1):
@@ -52,7 +55,12 @@ def _best_prefix(text: str, names: list[str], max_errors: int) -> tuple[str, int
             score = -(n - 1.5 * errors)
             if errors <= allowed and (best is None or (score, errors) < (best[0], best[1])):
                 best = (score, errors, name, used)
-    return (best[2], best[3]) if best else None
+                tied = False
+            elif best is not None and errors <= allowed and (score, errors) == (best[0], best[1]) and name != best[2]:
+                tied = True
+    if best is None or (tied and best[1] > 0):
+        return None  # two names fit the misread text equally: do not guess
+    return best[2], best[3]
 
 
 def tidy(text: str) -> str:
@@ -60,6 +68,10 @@ def tidy(text: str) -> str:
     and a stray character or two after the final number (noise of the pattern) dropped."""
     text = re.sub(r"\s+", "", text)
     text = re.sub(r"(?<=[0-9０-９－\-])了", "7", text)  # a mincho ７ read as 了
+    # 丁 of 丁目 read as 十, 本 or 寸 after the number
+    text = re.sub(r"(?<=[一二三四五六七八九0-9０-９])[十本寸丁]目", "丁目", text)
+    text = _ONE_LOOKALIKE.sub(lambda m: "１" if re.search(r"[０-９]", text) else "1", text)
+    text = re.sub(r"(?<=[一二三四五六七八九十])目(?=[0-9０-９])", "丁目", text)  # 丁 of 丁目 lost
     text = _FOUR_LOOKALIKE.sub(lambda m: "４" if re.search(r"[０-９]", text) else "4", text)
     text = _DASH_LOOKALIKES.sub(lambda m: "－" if re.match(r"[０-９]", text[m.start() - 1]) else "-", text)
     tail = re.search(r"(?<=[0-9０-９号])([^0-9０-９号]{1,2})$", text)
@@ -93,49 +105,54 @@ def _correct(value: str) -> tuple[str, postal.PostalEntry] | None:
     """Nearest real prefecture → city → town at the start of ``value``; None if nothing is near."""
     prefecture = _best_prefix(value, list(postal.PREFECTURES), 1)
     if prefecture is None:
-        found = _city_anywhere(value)
-        if found is None:
-            return None
-        pref_name, city_name, used = found
-    else:
-        pref_name, used = prefecture
-        rest = value[used:]
-        city = _best_prefix(rest, postal.cities_of(pref_name), 1)
-        if city is None:
-            return None
-        city_name, used_city = city
-        used += used_city
-    rest = value[used:]
-    return _with_town(pref_name, city_name, rest)
+        # several cities may fit equally (伊達市 is in 北海道 and 福島県): the town decides
+        results = {}
+        for pref_name, city_name, used in _city_anywhere(value):
+            result = _with_town(pref_name, city_name, value[used:], numbered_ok=False)
+            if result is not None:
+                results[result[0]] = result
+        return next(iter(results.values())) if len(results) == 1 else None
+    pref_name, used = prefecture
+    # the prefecture's last character may be misread into the city's first (宮城本原市 for
+    # 宮城県栗原市): try the prefecture one character shorter or longer as well
+    for pref_used in dict.fromkeys((used, len(pref_name), len(pref_name) - 1, len(pref_name) + 1)):
+        city = _best_prefix(value[pref_used:], postal.cities_of(pref_name), 1)
+        if city is not None:
+            city_name, used_city = city
+            return _with_town(pref_name, city_name, value[pref_used + used_city:])
+    return None
 
 
-def _city_anywhere(value: str) -> tuple[str, str, int] | None:
-    """The prefecture was lost to OCR: the city alone, just after where the prefecture stood
-    (2–4 characters in), among all cities of Japan; only a unique near match counts."""
-    found: list[tuple[int, str, str, int]] = []
+def _city_anywhere(value: str) -> list[tuple[str, str, int]]:
+    """The prefecture was lost to OCR: the city alone, where the prefecture stood or just after
+    it (0–4 characters in), among all cities of Japan. Longer names and a prefecture that nearly
+    matches what precedes the city count for a candidate; only a unique best one is taken."""
+    ranked: list[tuple[float, str, str, int]] = []
     for prefecture in postal.PREFECTURES:
         for city in postal.cities_of(prefecture):
-            for start in range(1, 5):
+            for start in range(0, 5):
                 part = value[start:start + len(city)]
                 if len(part) < len(city):
                     continue
                 errors = _distance(part, city)
-                if errors <= (1 if len(city) >= 3 else 0):
-                    found.append((errors, prefecture, city, start + len(city)))
-    if not found:
-        return None
-    found.sort()
-    best = found[0]
-    if any(other[0] == best[0] and other[2] != best[2] for other in found[1:]):
-        return None  # two cities fit equally: do not guess
-    return best[1], best[2], best[3]
+                if errors > (1 if len(city) >= 3 else 0):
+                    continue
+                score = 2.0 * errors - len(city)
+                if start and _distance(value[:start], prefecture) <= max(1, len(prefecture) // 2):
+                    score -= 2.0
+                ranked.append((score, prefecture, city, start + len(city)))
+    if not ranked:
+        return []
+    ranked.sort()
+    return [(pref, city, end) for score, pref, city, end in ranked if score == ranked[0][0]]
 
 
-def _with_town(pref_name: str, city_name: str, rest: str) -> tuple[str, postal.PostalEntry] | None:
+def _with_town(pref_name: str, city_name: str, rest: str, *,
+               numbered_ok: bool = True) -> tuple[str, postal.PostalEntry] | None:
     towns = postal.towns_of(pref_name, city_name)
     town = _best_prefix(rest, towns, 2 if len(rest) > 3 else 1)
     if town is None:
-        if _exact_prefix_is_numbered(rest):
+        if numbered_ok and _exact_prefix_is_numbered(rest):
             entry = postal.find_by_address(pref_name + city_name)
             return (pref_name + city_name + rest, entry) if entry else None
         return None

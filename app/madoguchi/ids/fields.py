@@ -35,6 +35,7 @@ CHARSETS = {
     "residence_number": "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
     "latin_name": "ABCDEFGHIJKLMNOPQRSTUVWXYZ ,.-'",
     "mrz": "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<",
+    "sex": "男女MF.",
 }
 NATIONALITIES = (
     "ベトナム", "中国", "フィリピン", "ネパール", "インドネシア", "韓国", "朝鮮", "ブラジル", "ミャンマー", "タイ",
@@ -185,7 +186,8 @@ def recognise_lines(engine: OcrEngine, grey: np.ndarray, bands: list[tuple[int, 
             line = cv2.GaussianBlur(line, (3, 3), 0)
         target = (36, 36, 48)[variant]
         line = _pad(scale_to_height(line, target))
-        result = engine.recognise(line, lang=spec.lang, psm=7, whitelist=whitelist)
+        # the last look treats the crop as one raw line, without Tesseract's own layout analysis
+        result = engine.recognise(line, lang=spec.lang, psm=13 if variant == 2 else 7, whitelist=whitelist)
         texts.append(result.text)
         confidences.append(result.confidence)
     text = "".join(t.replace("\n", " ") for t in texts) if spec.kind == "address" else " ".join(texts)
@@ -257,6 +259,11 @@ def repair_date_text(text: str) -> str:
     text = re.sub(r"^([^0-9]*?)((?:19|20)\d\d)(\d{1,2})月", r"\1\2年\3月", text)
     if not re.search(r"明治|大正|昭和|平成|令和|(?:19|20)\d\d", text):
         text = re.sub(r"([治正成])(元|\d{1,2})年", lambda m: _ERA_REMNANTS[m.group(1)] + m.group(2) + "年", text, count=1)
+        # 和 alone: 昭和 or 令和; a year past the current 令和 year can only be 昭和
+        reiwa_now = date.today().year - 2018
+        text = re.sub(r"^([^0-9]*?)和(\d{1,2})年",
+                      lambda m: m.group(1) + ("昭和" if int(m.group(2)) > reiwa_now else "令和") + m.group(2) + "年",
+                      text, count=1)
     return text
 
 
@@ -276,7 +283,7 @@ def _date_candidate(compact: str, confidence: float, *, pair: bool) -> Candidate
         day = parse.parse_date(fixed)
     if not 1868 <= day.year <= 2100:
         raise parse.ParseError(f"implausible year {day.year}")
-    return Candidate(day.isoformat(), confidence, True, raw=compact)
+    return Candidate(day.isoformat(), confidence, True, raw=compact, extra={"printed": fixed})
 
 
 def _name_candidate(text: str, confidence: float, *, spaced: bool) -> Candidate:
@@ -336,10 +343,13 @@ def extract_field(engine: OcrEngine, card: np.ndarray, spec: FieldSpec,
 
     ``anchor`` is where the field's label was found: (dx, dy) from its prior, and the label's
     right edge (card fraction, -1 if unknown) — the value starts after it."""
-    margin = (0.01, 0.012)
+    # dates parse through stray characters around them: a wider crop costs nothing there
+    margin = (0.02 if spec.kind == "date" else 0.01, 0.012)
     offset = anchor[:2]
     x, y, w, h = to_pixels(spec.box, *offset, margin=margin)
     label_right = int(anchor[2] * CARD_WIDTH) + 4 if anchor[2] > 0 else -1
+    # a label read only in part is estimated; never let it cut into where the value may start
+    label_right = min(label_right, int((spec.box[0] + 0.008) * CARD_WIDTH))
     if x < label_right < x + w // 3:
         w -= label_right - x
         x = label_right

@@ -73,6 +73,7 @@ class IdReader:
         else:
             offsets = self._anchor_offsets(face, layout)
             reading.fields = extract_fields(self.engine, face, layout, offsets)
+            _require_sex_on_old_design(reading)
         for name, found in reading.fields.items():
             if not found.valid:
                 reading.warnings.append(f"{name}: {found.problem}")
@@ -234,6 +235,18 @@ def _locate_label(anchor: Anchor, words: tuple, left: int, top: int) -> tuple[fl
     if best is None:
         return (0.0, 0.0, -1.0)
     return (0.0, max(-0.04, min(0.04, best[1])), best[2])
+
+
+def _require_sex_on_old_design(reading: IdReading) -> None:
+    """The My Number card issued until 2026 prints sex and an era birth date; the 2026 design
+    neither. When the era date is there but sex could not be read, say so instead of leaving
+    the field out as if the card did not carry it."""
+    if reading.document_type is not DocumentType.MYNUMBER_CARD or "sex" in reading.fields:
+        return
+    birth = reading.fields.get("birth_date")
+    raw = str(birth.extra.get("printed", "")) if birth else ""
+    if birth is not None and re.search(r"明治|大正|昭和|平成|令和", raw):
+        reading.fields["sex"] = Field("", 0.0, None, valid=False, problem="sex could not be read")
 
 
 _default_reader: IdReader | None = None

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from madoguchi.errors import MadoguchiError
 from madoguchi.privacy import users
 from madoguchi.privacy.audit import Action, AuditLog
+from madoguchi.ui.audit import add_labelled_rows
 from madoguchi.ui.audit import record as record_audit
 from madoguchi.ui.context import AppContext, SignedInUser
 from madoguchi.ui.workers import run_in_background
@@ -248,12 +249,9 @@ class FirstAdminDialog(QDialog):
         self.confirm_edit = QLineEdit()
         self.confirm_edit.setObjectName("admin_confirm")
         self.confirm_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        for text, editor in ((self.tr("ログイン名(&L)"), self.login_edit), (self.tr("表示名(&N)"), self.name_edit),
+        add_labelled_rows(form, ((self.tr("ログイン名(&L)"), self.login_edit), (self.tr("表示名(&N)"), self.name_edit),
                              (self.tr("パスワード（{0}文字以上）(&P)").format(users.MIN_PASSWORD), self.password_edit),
-                             (self.tr("パスワード（確認）(&C)"), self.confirm_edit)):
-            label = QLabel(text)
-            label.setBuddy(editor)
-            form.addRow(label, editor)
+                             (self.tr("パスワード（確認）(&C)"), self.confirm_edit)))
         layout.addLayout(form)
         self.message = QLabel()
         self.message.setObjectName("admin_message")
@@ -403,6 +401,8 @@ class SignInFlow(QObject):
         self.purge_timer.setSingleShot(True)
         self.purge_timer.timeout.connect(self._on_purge_due)
         self.last_purge = None
+        self._focus_before: QWidget | None = None
+        self._settings_seen = context.settings
         lock = QAction(self.tr("画面ロック"), window)
         lock.setObjectName("action_lock")
         lock.setShortcut(QKeySequence("Ctrl+L"))
@@ -516,6 +516,7 @@ class SignInFlow(QObject):
         if user is None or self.overlay is not None:
             return
         self.idle.stop()
+        self._focus_before = QApplication.focusWidget()
         self.window.centralWidget().setEnabled(False)
         self.overlay = LockOverlay(self.context, self.window, user.login, user.display_name)
         self.overlay.unlocked.connect(self._on_unlocked)
@@ -532,6 +533,13 @@ class SignInFlow(QObject):
         self._remove_overlay()
         record_audit(self.context, Action.UNLOCKED)
         self.idle.start()
+        self.window.activateWindow()
+        try:  # back where the clerk was typing, if that widget still exists
+            if self._focus_before is not None:
+                self._focus_before.setFocus()
+        except RuntimeError:
+            pass
+        self._focus_before = None
 
     def _remove_overlay(self) -> None:
         if self.overlay is not None:
@@ -545,6 +553,12 @@ class SignInFlow(QObject):
         self.lock()
 
     def _on_settings_changed(self, settings) -> None:  # noqa: ANN001
+        # the audit names the keys that changed, never their values (a URL may hold a password)
+        before = self._settings_seen.as_dict()
+        changed = sorted(key for key, value in settings.as_dict().items() if before.get(key) != value)
+        self._settings_seen = settings
+        if changed:
+            record_audit(self.context, Action.SETTINGS_CHANGED, detail_ids={"keys": changed})
         self.idle.set_minutes(settings.idle_lock_minutes)
         if self.context.user is not None and not self.locked:
             self.idle.start()
@@ -558,7 +572,12 @@ class SignInFlow(QObject):
         views = getattr(self.window, "views", {})
         counter = views.get("counter") if isinstance(views, dict) else None
         getter = getattr(counter, "open_visit_ids", None)
-        return list(getter()) if callable(getter) else []
+        if callable(getter):
+            return list(getter())
+        # the counter workspace's visit in progress (its VisitFlow), until it offers open_visit_ids()
+        visit = getattr(getattr(counter, "flow", None), "visit", None)
+        visit_id = getattr(visit, "id", None)
+        return [visit_id] if isinstance(visit_id, str) else []
 
     def _arm_purge(self) -> None:
         from madoguchi.privacy.retention import PurgeSchedule

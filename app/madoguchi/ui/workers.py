@@ -12,6 +12,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 log = logging.getLogger(__name__)
@@ -41,20 +42,37 @@ class _Task(QRunnable):
             self.signals.finished.emit(result)
 
 
+def _owner_of(callback: Callable[..., Any] | None) -> QObject | None:
+    owner = getattr(callback, "__self__", None)
+    return owner if isinstance(owner, QObject) else None
+
+
+def _alive(owners: list[QObject]) -> bool:
+    return all(shiboken6.isValid(owner) for owner in owners)
+
+
 def run_in_background(fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None] | None = None,
                       on_error: Callable[[BaseException], None] | None = None,
-                      pool: QThreadPool | None = None, **kwargs: Any) -> _Task:
+                      pool: QThreadPool | None = None, owner: QObject | None = None, **kwargs: Any) -> _Task:
+    """Run ``fn(*args, **kwargs)`` on a pool thread; call back on the UI thread.
+
+    The callbacks are dropped when their widget is gone by then: ``owner``, or the QObject
+    a bound-method callback belongs to (a view closed while its query was running).
+    """
     task = _Task(fn, args, kwargs)
     _live.add(task)
+    owners = [o for o in (owner, _owner_of(on_done), _owner_of(on_error)) if o is not None]
 
     def _done(result: object) -> None:
         _live.discard(task)
-        if on_done is not None:
+        if on_done is not None and _alive(owners):
             on_done(result)
 
     def _failed(exc: object) -> None:
         _live.discard(task)
-        if on_error is not None:
+        if not _alive(owners):
+            log.debug("background result dropped: its view is gone")
+        elif on_error is not None:
             on_error(exc)  # type: ignore[arg-type]
         else:
             log.error("unhandled background error: %s", exc.__class__.__name__)

@@ -21,6 +21,8 @@ def test_next_ticket_is_called_and_marked_served_when_done(qtbot, counter_view, 
     queue = view.ticket_queue
     service_id = sorted(queue.counter(1).service_ids)[0]
     ticket = queue.issue(service_id, confirm=True)
+    view._refresh_waiting()
+    qtbot.waitUntil(lambda: "1 人" in view.who.waiting.text(), timeout=10000)
     QTest.keyClick(QApplication.focusWidget() or view, Qt.Key.Key_F2)
     qtbot.waitUntil(lambda: view.flow.visit is not None, timeout=10000)
     assert view.flow.ticket_label == ticket.label

@@ -123,7 +123,7 @@ def main() -> int:
     trace = view.preview.trace
     items = [trace.topLevelItem(i) for i in range(trace.topLevelItemCount())]
     # the clerk picks the new address among the printed values: it is highlighted on the page
-    item = next((i for i in items if "新住所" == i.text(1)), items[0] if items else None)
+    item = next((i for i in items if i.text(1) == "新住所"), items[0] if items else None)
     if item is not None:
         view.preview.trace.setCurrentItem(item)
         view.preview.trace.setFocus()

@@ -21,7 +21,8 @@ HERE = Path(__file__).resolve().parent
 
 KINDS = ("name_ja", "name_spaced", "name_latin", "address", "date", "sex", "license_number", "residence_number",
          "nationality", "mrz", "text")
-CHARSETS = ("", "date_ja", "date_western", "date_pair", "license_number", "residence_number", "latin_name", "mrz")
+CHARSETS = ("", "date_ja", "date_western", "date_pair", "license_number", "residence_number", "latin_name", "mrz",
+            "sex")
 
 _BOX = {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 1}, "minItems": 4, "maxItems": 4}
 SCHEMA = {

@@ -28,3 +28,29 @@ def _failed(error: BaseException) -> None:
     import logging
 
     logging.getLogger(__name__).error("audit record failed: %s", error.__class__.__name__)
+
+
+def read_only_table(headers: list[str], object_name: str):  # noqa: ANN201 - QTableWidget, imported lazily
+    """A row-selecting, non-editable table sized to its contents (the audit and account lists)."""
+    from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget
+
+    table = QTableWidget(0, len(headers))
+    table.setObjectName(object_name)
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def add_labelled_rows(form, rows) -> None:  # noqa: ANN001 - QFormLayout, [(label text, editor)]
+    """Each editor with a label whose mnemonic (&X) moves the focus to it."""
+    from PySide6.QtWidgets import QLabel
+
+    for text, editor in rows:
+        label = QLabel(text)
+        label.setBuddy(editor)
+        form.addRow(label, editor)

@@ -8,22 +8,22 @@ from pathlib import Path
 from PySide6.QtCore import QDate
 from PySide6.QtGui import QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDateEdit,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from madoguchi.errors import MadoguchiError
 from madoguchi.privacy.audit import Action, AuditLog, AuditRecord, VerifyResult
+from madoguchi.ui.audit import read_only_table
 from madoguchi.ui.audit import record as record_audit
+from madoguchi.ui.audit.users import UsersPanel
 from madoguchi.ui.context import AppContext
 from madoguchi.ui.widgets.banner import BannerWidget
 from madoguchi.ui.workers import run_in_background
@@ -53,10 +53,19 @@ class AuditView(QWidget):
         super().__init__(parent)
         self.context = context
         self.last_result: VerifyResult | None = None
-        layout = QVBoxLayout(self)
-        title = QLabel(self.tr("監査ログ"))
+        outer = QVBoxLayout(self)
+        title = QLabel(self.tr("監査"))
         title.setObjectName("workspaceTitle")
-        layout.addWidget(title)
+        outer.addWidget(title)
+        self.pages = QTabWidget()
+        self.pages.setObjectName("audit_pages")
+        outer.addWidget(self.pages, 1)
+        log_page = QWidget()
+        layout = QVBoxLayout(log_page)
+        self.pages.addTab(log_page, self.tr("監査ログ"))
+        self.users_panel = UsersPanel(context)
+        self.pages.addTab(self.users_panel, self.tr("職員アカウント"))
+        self.pages.currentChanged.connect(self._on_page_changed)
         note = QLabel(self.tr("誰が・いつ・どの来庁で何をしたかの記録です（個人情報は含みません）。"
                               "各行は前の行のハッシュを持ち、書き換えや削除を検出できます。"))
         note.setWordWrap(True)
@@ -96,14 +105,7 @@ class AuditView(QWidget):
         self.result_banner = BannerWidget()
         self.result_banner.setObjectName("audit_result")
         layout.addWidget(self.result_banner)
-        self.table = QTableWidget(0, len(_COLUMNS))
-        self.table.setObjectName("audit_table")
-        self.table.setHorizontalHeaderLabels([self.tr(c) for c in _COLUMNS])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = read_only_table([self.tr(c) for c in _COLUMNS], "audit_table")
         layout.addWidget(self.table, 1)
         self.setFocusProxy(self.refresh_button)
 
@@ -114,6 +116,10 @@ class AuditView(QWidget):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
         self.refresh()
+        self.users_panel.refresh()
+
+    def _on_page_changed(self, _index: int) -> None:
+        self.users_panel.refresh()
 
     def refresh(self) -> None:
         if not self._allowed():

@@ -17,6 +17,7 @@ QLabel#stepChip { padding: 4px 12px; border-radius: 12px; color: %(muted)s; font
 QLabel#stepChip[state="current"] { background: %(accent)s; color: %(accent_fg)s; font-weight: bold; }
 QLabel#stepChip[state="done"] { color: %(done)s; }
 QLabel#hintBar { color: %(muted)s; padding: 4px 8px; border-top: 1px solid %(line)s; font-size: %(small)dpt; }
+QLabel#waitingCount { font-size: %(text)dpt; font-weight: bold; color: %(accent)s; padding: 2px 0 8px 0; }
 QLabel#ticketLabel { font-size: %(title)dpt; font-weight: bold; color: %(accent)s; }
 QLabel#fieldLabel { font-weight: bold; }
 QLabel#fieldNote { color: %(muted)s; font-size: %(small)dpt; }

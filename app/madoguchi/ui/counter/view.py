@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QThreadPool, QTimer
+from PySide6.QtCore import QCoreApplication, QFileSystemWatcher, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -45,8 +45,10 @@ from madoguchi.visit_flow import STEPS, PrintOutcome, Step, VisitFlow
 log = logging.getLogger(__name__)
 
 STEP_NUMBERS = "①②③④⑤⑥⑦"
-HOT_FOLDER_POLL_MS = 100
+HOT_FOLDER_POLL_MS = 250  # a fallback: the folder's change notification wakes the poll at once
+HOT_FOLDER_SETTLE_S = 0.15
 AUTOSAVE_DELAY_MS = 400
+WAITING_REFRESH_MS = 15000
 
 
 def _message(error: BaseException, language: str = "ja") -> str:
@@ -86,6 +88,11 @@ class CounterView(QWidget):
         self._hot_folder_timer = QTimer(self)
         self._hot_folder_timer.setInterval(HOT_FOLDER_POLL_MS)
         self._hot_folder_timer.timeout.connect(self._on_hot_folder_polled)
+        self._folder_events = QFileSystemWatcher(self)
+        self._folder_events.directoryChanged.connect(self._on_hot_folder_changed)
+        self._waiting_timer = QTimer(self)
+        self._waiting_timer.setInterval(WAITING_REFRESH_MS)
+        self._waiting_timer.timeout.connect(self._refresh_waiting)
         context.database_ready.connect(self._on_database_ready)
         context.settings_changed.connect(self._on_settings_changed)
         if context.database is not None:
@@ -186,12 +193,15 @@ class CounterView(QWidget):
         self.setStyleSheet(counter_style_sheet(settings))
         self.watcher = None
         self._hot_folder_timer.stop()
+        if self._folder_events.directories():
+            self._folder_events.removePaths(self._folder_events.directories())
         if settings.scanner_folder:
             try:
                 from madoguchi.ids.capture import HotFolderWatcher
 
                 # a scanner's file counts as written once unchanged for 0.15 s (and openable)
-                self.watcher = HotFolderWatcher(settings.scanner_folder, settle_seconds=0.15)
+                self.watcher = HotFolderWatcher(settings.scanner_folder, settle_seconds=HOT_FOLDER_SETTLE_S)
+                self._folder_events.addPath(settings.scanner_folder)
                 self._hot_folder_timer.start()
             except MadoguchiError as error:
                 self.banner.show_message(error.message_ja, "warning")
@@ -226,6 +236,19 @@ class CounterView(QWidget):
         self.ticket_queue = TicketQueue(database, self.context.settings.branch_id,
                                         terminal=f"counter-{self.context.settings.counter_number}")
         self.who.set_queue_available(True, "")
+        self._refresh_waiting()
+
+    def _refresh_waiting(self) -> None:
+        queue = self.ticket_queue
+        if queue is None or self.flow.step not in (Step.WHO, Step.DONE):
+            return
+        number = self.context.settings.counter_number
+
+        def count() -> int:
+            return len(queue.state().waiting(queue.counter(number).service_ids))
+
+        run_in_background(count, on_done=self.who.set_waiting, on_error=lambda _e: self.who.set_waiting(None),
+                          owner=self.who)
 
     def _audit(self, action: str, detail: dict[str, Any] | None = None) -> None:
         """Record what was done (ids only, never personal data); off the UI thread."""
@@ -261,11 +284,15 @@ class CounterView(QWidget):
         widget.enter()
         if step in (Step.WHO, Step.DONE):
             self._refresh_drafts()
+            self._refresh_waiting()
+            self._waiting_timer.start()
+        else:
+            self._waiting_timer.stop()
 
     def _update_hints(self) -> None:
         hints = self.steps[self.flow.step].hints()
         self.hint_bar.setText("　・　".join(f"{keys} {text}" for keys, text in hints)
-                              + self.tr("　・　Tab 次の項目　・　Ctrl+1〜5 画面切替"))
+                              + self.tr("　・　Tab 次の項目　・　Ctrl+数字 画面切替"))
 
     def _ticket_text(self) -> str:
         if self.flow.visit is None:
@@ -361,6 +388,11 @@ class CounterView(QWidget):
         self._audit("draft_discarded", {"visit": visit_id})
 
     # --- card -----------------------------------------------------------------------------------
+    def _on_hot_folder_changed(self, _path: str) -> None:
+        """A file appeared or grew: look now, and again once it can have settled."""
+        self._on_hot_folder_polled()
+        QTimer.singleShot(int(HOT_FOLDER_SETTLE_S * 1000) + 20, self._on_hot_folder_polled)
+
     def _on_hot_folder_polled(self) -> None:
         if self.watcher is None or self._reading or self.flow.step not in (Step.WHO, Step.CARD, Step.DONE):
             return

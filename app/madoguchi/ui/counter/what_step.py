@@ -70,6 +70,10 @@ class WhatStepWidget(StepWidget):
         middle = QVBoxLayout()
         self.address_box = QGroupBox(self.tr("新しい住所"))
         address_form = QFormLayout(self.address_box)
+        self.card_address = QLabel()
+        self.card_address.setObjectName("fieldNote")
+        self.card_address.setWordWrap(True)
+        address_form.addRow(self.card_address)
         self.new_postal = QLineEdit()
         self.new_postal.setObjectName("newPostalCode")
         self.new_postal.setPlaceholderText(self.tr("例: 144-0052（住所を補完します）"))
@@ -215,6 +219,9 @@ class WhatStepWidget(StepWidget):
         if needed:
             title = self.tr("転出先の住所") if self.flow.visit.life_event == "転出" else self.tr("新しい住所")
             self.address_box.setTitle(title)
+            card = self.flow.fields["address"].value
+            label = self.tr("現住所（カード）") if self.flow.visit.life_event == "転出" else self.tr("前住所（カード）")
+            self.card_address.setText(f"{label}: {card}" if card else "")
             self.new_postal.setText(self.flow.new_address["postal_code"])
             self.new_address.setText(self.flow.new_address["address"])
             self.new_building.setText(self.flow.new_address["building"])
@@ -290,6 +297,7 @@ class WhatStepWidget(StepWidget):
         for edit in (self.new_postal, self.new_address, self.new_building):
             edit.clear()
         self.address_note.clear()
+        self.card_address.clear()
         while self.questions_form.rowCount():
             self.questions_form.removeRow(0)
         self._question_widgets = []

@@ -21,6 +21,9 @@ class WhoStepWidget(StepWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
         layout.addWidget(heading(self.tr("次のお客様")))
+        self.waiting = QLabel()
+        self.waiting.setObjectName("waitingCount")
+        layout.addWidget(self.waiting)
         self.message = QLabel()
         self.message.setObjectName("stepMessage")
         self.message.setWordWrap(True)
@@ -64,6 +67,11 @@ class WhoStepWidget(StepWidget):
     def set_queue_available(self, available: bool, why: str) -> None:
         self.message.setText(why if not available and why else "")
         self.message.setVisible(bool(self.message.text()))
+
+    def set_waiting(self, count: int | None) -> None:
+        """How many wait for this counter's services (None: unknown, e.g. no queue)."""
+        self.waiting.setText("" if count is None else self.tr("この窓口の業務でお待ちの方: {0} 人").format(count))
+        self.waiting.setVisible(count is not None)
 
     def set_drafts(self, drafts: list[tuple[str, str]]) -> None:
         """(visit id, description without personal data)."""

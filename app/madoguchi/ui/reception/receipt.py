@@ -36,7 +36,9 @@ class Receipt:
 
 
 def public_base_url(settings: Settings) -> str:
-    """Where residents check congestion; the settings' public host/port (``madoguchi serve``)."""
+    """Where residents check congestion: the ward's public URL, else ``madoguchi serve``'s address."""
+    if settings.public_url:
+        return settings.public_url
     host = settings.public_host
     if host in ("0.0.0.0", "::", ""):
         host = "127.0.0.1"

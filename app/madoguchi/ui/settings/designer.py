@@ -199,12 +199,16 @@ class FormDesignerWidget(QWidget):
         self.preview_button.setCheckable(True)
         self.delete_button = QPushButton(self.tr("項目を削除 (Del)"))
         self.save_button = QPushButton(self.tr("保存 (Ctrl+S)"))
-        for widget in (self.form_combo, self.new_button, self.open_pdf_button, self.page_spin, self.add_page_button,
-                       self.grid_check, self.preview_button,
-                       self.delete_button, self.save_button):
+        # two rows, so the bar still fits a 1366 px screen in large-text mode
+        for widget in (self.form_combo, self.new_button, self.open_pdf_button, self.page_spin, self.add_page_button):
             bar.addWidget(widget)
         bar.addStretch(1)
         outer.addLayout(bar)
+        actions = QHBoxLayout()
+        for widget in (self.grid_check, self.preview_button, self.delete_button, self.save_button):
+            actions.addWidget(widget)
+        actions.addStretch(1)
+        outer.addLayout(actions)
 
         body = QHBoxLayout()
         self.scene = QGraphicsScene(self)
