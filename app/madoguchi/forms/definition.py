@@ -31,6 +31,7 @@ from typing import Any
 
 import yaml
 
+from madoguchi.datafile import dump_yaml, load_yaml
 from madoguchi.errors import ExitCode, MadoguchiError, Problem
 from madoguchi.visit import Member, Resident
 from madoguchi.wareki import ERA_BY_NAME
@@ -419,8 +420,7 @@ def read_yaml(path: Path) -> tuple[Any, list[Problem]]:
         return None, [_problem(path, "(file)", f"読めません（{exc.__class__.__name__}）。UTF-8 のファイルか確認してください。",
                                f"cannot be read ({exc.__class__.__name__}); is it a UTF-8 file?")]
     try:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        return yaml.load(text, Loader=loader), []  # noqa: S506 - a safe loader
+        return load_yaml(text), []
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
@@ -679,4 +679,4 @@ def load_forms(directory: Path | None = None) -> dict[str, FormDefinition]:
 
 def dump_form(data: dict[str, Any]) -> str:
     """YAML text of a definition (the designer saves through this, then reloads it through the loader)."""
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=None, width=110)
+    return dump_yaml(data)

@@ -51,7 +51,8 @@ def _best_prefix(text: str, names: list[str], max_errors: int) -> tuple[str, int
             if used <= 0 or used > len(text):
                 continue
             errors = _distance(text[:used], name)
-            allowed = max_errors if n >= 3 else min(max_errors, 1 if n >= 2 else 0)
+            # a short name allows fewer errors (2 of 4 would match far too much)
+            allowed = min(max_errors, 0 if n < 2 else 1 if n < 5 else 2)
             score = -(n - 1.5 * errors)
             if errors <= allowed and (best is None or (score, errors) < (best[0], best[1])):
                 best = (score, errors, name, used)
@@ -116,7 +117,7 @@ def _correct(value: str) -> tuple[str, postal.PostalEntry] | None:
     # the prefecture's last character may be misread into the city's first (宮城本原市 for
     # 宮城県栗原市): try the prefecture one character shorter or longer as well
     for pref_used in dict.fromkeys((used, len(pref_name), len(pref_name) - 1, len(pref_name) + 1)):
-        city = _best_prefix(value[pref_used:], postal.cities_of(pref_name), 1)
+        city = _best_prefix(value[pref_used:], postal.cities_of(pref_name), 2)
         if city is not None:
             city_name, used_city = city
             return _with_town(pref_name, city_name, value[pref_used + used_city:])

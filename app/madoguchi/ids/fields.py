@@ -343,8 +343,7 @@ def extract_field(engine: OcrEngine, card: np.ndarray, spec: FieldSpec,
 
     ``anchor`` is where the field's label was found: (dx, dy) from its prior, and the label's
     right edge (card fraction, -1 if unknown) — the value starts after it."""
-    # dates parse through stray characters around them: a wider crop costs nothing there
-    margin = (0.02 if spec.kind == "date" else 0.01, 0.012)
+    margin = (spec.margin, 0.012)
     offset = anchor[:2]
     x, y, w, h = to_pixels(spec.box, *offset, margin=margin)
     label_right = int(anchor[2] * CARD_WIDTH) + 4 if anchor[2] > 0 else -1

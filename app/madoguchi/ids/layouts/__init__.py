@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from madoguchi.datafile import load_yaml
 from madoguchi.errors import ConfigError, Problem
 from madoguchi.ids.model import DocumentType
 
@@ -45,7 +46,8 @@ SCHEMA = {
                 "box": _BOX, "kind": {"enum": list(KINDS)}, "charset": {"enum": list(CHARSETS)},
                 "lang": {"enum": ["jpn", "eng"]}, "anchor": {"type": "string"}, "lines": {"type": "integer", "minimum": 1,
                                                                                           "maximum": 3},
-                "optional": {"type": "boolean"}}}},
+                "optional": {"type": "boolean"},
+                "margin": {"type": "number", "minimum": 0, "maximum": 0.1}}}},
     },
 }
 
@@ -76,6 +78,8 @@ class FieldSpec:
     anchor: str = ""
     lines: int = 1
     optional: bool = False
+    #: how far left and right of the prior box to look (card fraction)
+    margin: float = 0.01
 
 
 @dataclass(frozen=True)
@@ -113,7 +117,7 @@ def load_layout(path: Path) -> Layout:
     """One layout file, validated; raises ConfigError naming file, key and problem."""
     where = str(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"レイアウト {where} を読めません: {exc}", f"cannot read the layout {where}: {exc}") from exc
     problems = _problems(data, where)
@@ -124,7 +128,8 @@ def load_layout(path: Path) -> Layout:
         DocumentType(data["document_type"]), tuple(data["keywords"]),
         tuple(Anchor(a["label"], tuple(a["box"])) for a in data.get("anchors", [])),
         tuple(FieldSpec(name, tuple(spec["box"]), spec["kind"], spec.get("charset", ""), spec.get("lang", "jpn"),
-                        spec.get("anchor", ""), spec.get("lines", 1), spec.get("optional", False))
+                        spec.get("anchor", ""), spec.get("lines", 1), spec.get("optional", False),
+                        spec.get("margin", 0.01))
               for name, spec in data["fields"].items()),
         where,
         Title(tuple(data["title"]["box"]), tuple(data["title"]["keywords"]), data["title"].get("lang", "jpn"),

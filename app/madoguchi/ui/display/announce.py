@@ -71,9 +71,11 @@ def _problem(path: Path, where: str, what: str) -> ConfigError:
 def load_announcements(path: Path | None = None) -> Announcements:
     import yaml
 
+    from madoguchi.datafile import load_yaml
+
     path = path or announcements_path()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise _problem(path, "ファイル", f"読めません / cannot be read ({exc.__class__.__name__})") from exc
     if not isinstance(data, dict) or not isinstance(data.get("languages"), list) or not data["languages"]:

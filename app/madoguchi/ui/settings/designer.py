@@ -582,9 +582,10 @@ class FormDesignerWidget(QWidget):
         target = folder / defs.FORM_FILE
         # validate exactly what would be written, through the loader, before touching the folder
         text = defs.dump_form(data)
-        import yaml
 
-        parsed = yaml.safe_load(text)
+        from madoguchi.datafile import load_yaml
+
+        parsed = load_yaml(text)
         background_ok = self._background_source is not None and self._background_source.is_file()
         _, problems = defs.parse_form(parsed, target, None)
         if data.get("background") == "pdf" and not background_ok and not (folder / defs.BACKGROUND_FILE).is_file():
