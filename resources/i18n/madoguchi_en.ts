@@ -3,6 +3,30 @@
 <context>
     <name>AuditView</name>
     <message>
+        <source>番号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <source>日時</source>
+        <translation>Date and time</translation>
+    </message>
+    <message>
+        <source>操作者</source>
+        <translation>User</translation>
+    </message>
+    <message>
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>来庁ID</source>
+        <translation>Visit ID</translation>
+    </message>
+    <message>
+        <source>詳細</source>
+        <translation>Details</translation>
+    </message>
+    <message>
         <source>監査</source>
         <translation>Audit</translation>
     </message>
@@ -84,6 +108,10 @@
     <message>
         <source>次のいずれかで読み取ってください: </source>
         <translation>Read the card in one of these ways: </translation>
+    </message>
+    <message>
+        <source> ／ </source>
+        <translation> / </translation>
     </message>
     <message>
         <source>本人確認書類の画像</source>
@@ -190,9 +218,17 @@
         <source>確定できません: {0}</source>
         <translation>Cannot confirm: {0}</translation>
     </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
 </context>
 <context>
     <name>CounterView</name>
+    <message>
+        <source>予期しないエラーが起きました（{0}）。もう一度試してください。入力した内容は保持しています。</source>
+        <translation>An unexpected error occurred ({0}). Please try again. Your input has been kept.</translation>
+    </message>
     <message>
         <source>受付を中止（Ctrl+Shift+Del）</source>
         <translation>Cancel visit (Ctrl+Shift+Del)</translation>
@@ -204,6 +240,10 @@
     <message>
         <source>整理券の呼び出しはまだ使えません。整理券なしで受付できます（F3）。</source>
         <translation>Calling tickets is not available yet. You can start a visit without a ticket (F3).</translation>
+    </message>
+    <message>
+        <source>　・　</source>
+        <translation>  ·  </translation>
     </message>
     <message>
         <source>　・　Tab 次の項目　・　Ctrl+数字 画面切替</source>
@@ -281,12 +321,39 @@
         <source>整理券 {0} を完了にしました。</source>
         <translation>Ticket {0} marked as done.</translation>
     </message>
+    <message>
+        <source>カード</source>
+        <translation>Card</translation>
+    </message>
+    <message>
+        <source>確認</source>
+        <translation>Check</translation>
+    </message>
+    <message>
+        <source>完了</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>プレビュー</source>
+        <translation>Preview</translation>
+    </message>
+    <message>
+        <source>印刷</source>
+        <translation>Print</translation>
+    </message>
+    <message>
+        <source>手続</source>
+        <translation>Procedure</translation>
+    </message>
+    <message>
+        <source>受付</source>
+        <translation>Reception</translation>
+    </message>
 </context>
 <context>
     <name>CredentialsForm</name>
     <message>
         <source>ログイン名(&amp;L)</source>
-        <extracomment>after this many wrong passwords in a row the form waits before it accepts another</extracomment>
         <translation>&amp;Login name</translation>
     </message>
     <message>
@@ -316,6 +383,141 @@
     <message>
         <source>ログインの確認に失敗しました（{0}）。</source>
         <translation>Could not check the login ({0}).</translation>
+    </message>
+</context>
+<context>
+    <name>DataText</name>
+    <message>
+        <source>転入（他の市区町村から）</source>
+        <translation>Moving in (from another municipality)</translation>
+    </message>
+    <message>
+        <source>転居（区内の引っ越し）</source>
+        <translation>Moving within the ward</translation>
+    </message>
+    <message>
+        <source>転出（他の市区町村へ）</source>
+        <translation>Moving out (to another municipality)</translation>
+    </message>
+    <message>
+        <source>出生</source>
+        <translation>Birth</translation>
+    </message>
+    <message>
+        <source>婚姻</source>
+        <translation>Marriage</translation>
+    </message>
+    <message>
+        <source>死亡</source>
+        <translation>Death</translation>
+    </message>
+    <message>
+        <source>証明書の交付</source>
+        <translation>Certificates</translation>
+    </message>
+    <message>
+        <source>国民健康保険に加入しますか（加入していますか）</source>
+        <translation>Joining (or in) National Health Insurance?</translation>
+    </message>
+    <message>
+        <source>印鑑登録をしますか</source>
+        <translation>Registering a personal seal?</translation>
+    </message>
+    <message>
+        <source>マイナンバーカードを持参していますか</source>
+        <translation>Brought the My Number card?</translation>
+    </message>
+    <message>
+        <source>住民票の写しが必要ですか</source>
+        <translation>Needs a copy of the residence certificate?</translation>
+    </message>
+    <message>
+        <source>必要な証明書</source>
+        <translation>Certificates needed</translation>
+    </message>
+    <message>
+        <source>児童手当を受けていますか</source>
+        <translation>Receiving child allowance?</translation>
+    </message>
+    <message>
+        <source>住民異動届</source>
+        <translation>Change of residence (住民異動届)</translation>
+    </message>
+    <message>
+        <source>住民票の写し等交付申請書</source>
+        <translation>Residence certificate (住民票の写し等交付申請書)</translation>
+    </message>
+    <message>
+        <source>戸籍証明書等請求書</source>
+        <translation>Family register (戸籍証明書等請求書)</translation>
+    </message>
+    <message>
+        <source>課税・非課税証明書交付申請書</source>
+        <translation>Tax certificate (課税・非課税証明書交付申請書)</translation>
+    </message>
+    <message>
+        <source>印鑑登録申請書</source>
+        <translation>Seal registration (印鑑登録申請書)</translation>
+    </message>
+    <message>
+        <source>国民健康保険 資格取得・喪失届</source>
+        <translation>Health insurance (国民健康保険 資格取得・喪失届)</translation>
+    </message>
+    <message>
+        <source>後期高齢者医療 資格取得・異動届</source>
+        <translation>Elderly medical care (後期高齢者医療 資格取得・異動届)</translation>
+    </message>
+    <message>
+        <source>児童手当 認定請求書</source>
+        <translation>Child allowance (児童手当 認定請求書)</translation>
+    </message>
+    <message>
+        <source>個人番号カード 券面記載事項変更届</source>
+        <translation>My Number card change (個人番号カード 券面記載事項変更届)</translation>
+    </message>
+    <message>
+        <source>氏</source>
+        <translation>Family name</translation>
+    </message>
+    <message>
+        <source>名</source>
+        <translation>Given name</translation>
+    </message>
+    <message>
+        <source>氏（フリガナ）</source>
+        <translation>Family name (kana reading)</translation>
+    </message>
+    <message>
+        <source>名（フリガナ）</source>
+        <translation>Given name (kana reading)</translation>
+    </message>
+    <message>
+        <source>生年月日</source>
+        <translation>Date of birth</translation>
+    </message>
+    <message>
+        <source>性別</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <source>郵便番号</source>
+        <translation>Postal code</translation>
+    </message>
+    <message>
+        <source>住所</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>手続を選んでください。</source>
+        <translation>Choose a procedure.</translation>
+    </message>
+    <message>
+        <source>新しい住所を入力してください。</source>
+        <translation>Enter the new address.</translation>
+    </message>
+    <message>
+        <source>帳票が選ばれていません。</source>
+        <translation>No forms are selected.</translation>
     </message>
 </context>
 <context>
@@ -552,6 +754,19 @@
 <context>
     <name>LoginDialog</name>
     <message>
+        <source>職員</source>
+        <extracomment>after this many wrong passwords in a row the form waits before it accepts another</extracomment>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <source>係長</source>
+        <translation>Supervisor</translation>
+    </message>
+    <message>
+        <source>管理者</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
         <source>ログイン — 窓口 Madoguchi</source>
         <translation>Log in — Madoguchi</translation>
     </message>
@@ -652,7 +867,7 @@
     </message>
     <message>
         <source>{0} {1}番窓口</source>
-        <translation>{0} counter {1}</translation>
+        <translation>{0}, Counter {1}</translation>
     </message>
     <message>
         <source>設定に問題があります。設定画面で確認してください。</source>
@@ -701,6 +916,19 @@
 <context>
     <name>PinDialog</name>
     <message>
+        <source>マイナンバーカード</source>
+        <extracomment>the card named in the prompt, by document type (madoguchi.ids.model.DocumentType)</extracomment>
+        <translation>My Number card</translation>
+    </message>
+    <message>
+        <source>運転免許証</source>
+        <translation>driver's license</translation>
+    </message>
+    <message>
+        <source>在留カード</source>
+        <translation>residence card</translation>
+    </message>
+    <message>
         <source>暗証番号の入力</source>
         <translation>Enter PIN</translation>
     </message>
@@ -748,8 +976,96 @@
 <context>
     <name>PreviewStepWidget</name>
     <message>
-        <source>帳票を確認してください</source>
+        <source>氏＋名</source>
         <extracomment>where a value on a form came from, in the words of the Check and What steps</extracomment>
+        <translation>Family + given name</translation>
+    </message>
+    <message>
+        <source>氏（フリガナ）＋名（フリガナ）</source>
+        <translation>Family + given name (kana reading)</translation>
+    </message>
+    <message>
+        <source>住所＋方書</source>
+        <translation>Address + building</translation>
+    </message>
+    <message>
+        <source>住所</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>方書</source>
+        <translation>Building / room</translation>
+    </message>
+    <message>
+        <source>前住所（カードの住所）</source>
+        <translation>Previous address (card address)</translation>
+    </message>
+    <message>
+        <source>前住所の郵便番号</source>
+        <translation>Postal code of previous address</translation>
+    </message>
+    <message>
+        <source>転出先の住所</source>
+        <translation>Moving-out address</translation>
+    </message>
+    <message>
+        <source>転出先の郵便番号</source>
+        <translation>Postal code of moving-out address</translation>
+    </message>
+    <message>
+        <source>新しい住所</source>
+        <translation>New address</translation>
+    </message>
+    <message>
+        <source>前住所</source>
+        <translation>Previous address</translation>
+    </message>
+    <message>
+        <source>新しい住所の郵便番号</source>
+        <translation>Postal code of new address</translation>
+    </message>
+    <message>
+        <source>生年月日から計算</source>
+        <translation>Calculated from date of birth</translation>
+    </message>
+    <message>
+        <source>人数</source>
+        <translation>Number of people</translation>
+    </message>
+    <message>
+        <source>世帯主</source>
+        <translation>Head of household</translation>
+    </message>
+    <message>
+        <source>続柄</source>
+        <translation>Relationship</translation>
+    </message>
+    <message>
+        <source>電話番号</source>
+        <translation>Phone number</translation>
+    </message>
+    <message>
+        <source>異動日</source>
+        <translation>Date of move</translation>
+    </message>
+    <message>
+        <source>住所（フリガナ）</source>
+        <translation>Address (kana reading)</translation>
+    </message>
+    <message>
+        <source>届出日（今日）</source>
+        <translation>Notification date (today)</translation>
+    </message>
+    <message>
+        <source>確認事項</source>
+        <translation>Question</translation>
+    </message>
+    <message>
+        <source>{0}（確認画面）</source>
+        <translation>{0} (Check step)</translation>
+    </message>
+    <message>
+        <source>帳票を確認してください</source>
         <translation>Check the forms</translation>
     </message>
     <message>
@@ -803,6 +1119,10 @@
     <message>
         <source>{0} 頁（{1}）。内容を確かめて Ctrl+P で印刷します。</source>
         <translation>{0} pages ({1}). Check the content, then press Ctrl+P to print.</translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
     </message>
     <message>
         <source>注意: </source>
@@ -993,6 +1313,13 @@
     </message>
 </context>
 <context>
+    <name>StepWidget</name>
+    <message>
+        <source>{0}（{1}）</source>
+        <translation>{0} ({1})</translation>
+    </message>
+</context>
+<context>
     <name>SupervisorView</name>
     <message>
         <source>業務</source>
@@ -1112,6 +1439,10 @@
         <translation>Visits handled per hour</translation>
     </message>
     <message>
+        <source>{0}時</source>
+        <translation>{0}:00</translation>
+    </message>
+    <message>
         <source>オフライン: 表示は最後に取得した状態です。</source>
         <translation>Offline: showing the last data received.</translation>
     </message>
@@ -1158,6 +1489,38 @@
 </context>
 <context>
     <name>UsersPanel</name>
+    <message>
+        <source>ログイン名</source>
+        <translation>Login name</translation>
+    </message>
+    <message>
+        <source>表示名</source>
+        <translation>Display name</translation>
+    </message>
+    <message>
+        <source>役割</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>状態</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>OSユーザー</source>
+        <translation>OS user</translation>
+    </message>
+    <message>
+        <source>職員</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <source>係長</source>
+        <translation>Supervisor</translation>
+    </message>
+    <message>
+        <source>管理者</source>
+        <translation>Administrator</translation>
+    </message>
     <message>
         <source>ログイン名(&amp;G)</source>
         <translation>Lo&amp;gin name</translation>
@@ -1334,7 +1697,7 @@
     </message>
     <message>
         <source>この窓口の業務でお待ちの方: {0} 人</source>
-        <translation>Waiting for this counter’s services: {0}</translation>
+        <translation>Waiting for this counter's services: {0}</translation>
     </message>
 </context>
 </TS>

@@ -1,4 +1,4 @@
-"""Build app/madoguchi/ids/layouts/signatures.npz: each document type's mean ink-density grid.
+"""Build app/madoguchi/ids/layouts/signatures.json: each document type's mean ink-density grid.
 
 Run: ``.venv/bin/python -m tests.data.build_signatures``. Uses seeds 3xxx of the card
 generator (neither the tuning seeds 1xxx nor the benchmark's 7xxx), flat cards only; every
@@ -37,9 +37,16 @@ def build() -> dict[str, np.ndarray]:
     return result
 
 
+def save(signatures: dict[str, np.ndarray]) -> None:
+    import json
+
+    data = {name: [round(float(v), 5) for v in grid.ravel()] for name, grid in signatures.items()}
+    SIGNATURES.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
+
+
 def main() -> None:
     signatures = build()
-    np.savez_compressed(SIGNATURES, **signatures)
+    save(signatures)
     print(f"wrote {SIGNATURES} ({', '.join(signatures)})")
 
 

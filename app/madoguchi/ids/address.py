@@ -75,10 +75,22 @@ def tidy(text: str) -> str:
     text = re.sub(r"(?<=[一二三四五六七八九十])目(?=[0-9０-９])", "丁目", text)  # 丁 of 丁目 lost
     text = _FOUR_LOOKALIKE.sub(lambda m: "４" if re.search(r"[０-９]", text) else "4", text)
     text = _DASH_LOOKALIKES.sub(lambda m: "－" if re.match(r"[０-９]", text[m.start() - 1]) else "-", text)
+    text = re.sub(r"(?<=号)[0-9０-９]$", "", text)  # nothing numeric follows the final 号
     tail = re.search(r"(?<=[0-9０-９号])([^0-9０-９号]{1,2})$", text)
     if tail and not any(text.endswith(ending) for ending in _LEGIT_ENDINGS):
         text = text[: tail.start()]
     return text
+
+
+def _official_spelling(value: str, split: tuple[str, str, str, str]) -> str:
+    """The prefecture, city and town as Japan Post spells them (龍ケ崎, not 龍ヶ崎, when OCR
+    picked the other form of the same character), the rest as read."""
+    official = split[0] + split[1] + split[2]
+    key = postal.normalise_address(official).replace("が", "ケ")
+    for end in range(max(1, len(official) - 2), min(len(value), len(official) + 3) + 1):
+        if postal.normalise_address(value[:end]).replace("が", "ケ") == key:
+            return official + value[end:]
+    return value
 
 
 def check_address(text: str) -> AddressCheck:
@@ -91,7 +103,7 @@ def check_address(text: str) -> AddressCheck:
     # a longer real town one character away beats a shorter exact one (三本木 vs 三本木桑折)
     if exact is not None and exact[2] and (
             corrected is None or corrected[1] is None or len(corrected[1].town) <= len(exact[2])):
-        return AddressCheck(value, postal.find_by_address(value), False)
+        return AddressCheck(_official_spelling(value, exact), postal.find_by_address(value), False)
     if corrected is not None:
         fixed, fixed_entry = corrected
         return AddressCheck(fixed, fixed_entry, fixed != value)

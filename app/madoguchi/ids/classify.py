@@ -79,7 +79,7 @@ def _title_scores(engine: OcrEngine, card: np.ndarray, layouts: dict[DocumentTyp
 
 
 SIGNATURE_SHAPE = (20, 32)  # rows, columns of the ink-density grid
-SIGNATURES = Path(__file__).resolve().parent / "layouts" / "signatures.npz"
+SIGNATURES = Path(__file__).resolve().parent / "layouts" / "signatures.json"
 
 
 def layout_signature(card: np.ndarray) -> np.ndarray:
@@ -101,11 +101,14 @@ def layout_signature(card: np.ndarray) -> np.ndarray:
 
 @lru_cache(maxsize=2)
 def load_signatures(path: Path = SIGNATURES) -> dict[DocumentType, np.ndarray]:
-    """The mean signature of each document type (built by tests/data/build_signatures.py)."""
+    """The mean signature of each document type (built by tests/data/build_signatures.py; JSON so
+    that it ships as package data like the layouts)."""
+    import json
+
     if not path.is_file():
         return {}
-    with np.load(path) as data:
-        return {DocumentType(name): data[name] for name in data.files}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {DocumentType(name): np.asarray(grid, dtype=np.float32).reshape(SIGNATURE_SHAPE) for name, grid in data.items()}
 
 
 def signature_scores(card: np.ndarray) -> dict[tuple[DocumentType, bool], float]:

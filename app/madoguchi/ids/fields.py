@@ -316,9 +316,25 @@ def _address_candidate(text: str, confidence: float) -> Candidate:
             extra["ocr_text"] = text
     if check.entry is None:
         return Candidate(check.value, confidence, False, check.problem or "address not found", raw=text, extra=extra)
+    problem = check.problem or _block_number_problem(check.value)
     # a corrected town is likely right, but not certain: say so through the confidence
-    return Candidate(check.value, confidence * (0.9 if check.corrected else 1.0), not check.problem, check.problem,
+    return Candidate(check.value, confidence * (0.9 if check.corrected else 1.0), not problem, problem,
                      raw=text, extra=extra)
+
+
+def _block_number_problem(address: str) -> str:
+    """The block number after the town (１－２－３, 五丁目１３番１４号 …) must look like one:
+    Latin letters or hiragana there are misread digits or dashes."""
+    from madoguchi import postal
+
+    split = postal.split_address(address)
+    if split is None or not split[2]:
+        return ""
+    block = split[3][:8]
+    # (a kanji start is fine: 字 names and the like follow the town in the postal data's sense)
+    if re.search(r"[A-Za-z\u3040-\u309f]", block) or "--" in block or block.startswith("-"):
+        return "the block number looks misread"
+    return ""
 
 
 def _nationality_candidate(compact: str, confidence: float) -> Candidate:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -42,7 +42,11 @@ log = logging.getLogger(__name__)
 #: after this many wrong passwords in a row the form waits before it accepts another
 MAX_FAILURES = 5
 THROTTLE_MS = 30_000
-DEMO_ACCOUNTS: tuple[tuple[str, str], ...] = (("clerk", "職員"), ("supervisor", "係長"), ("admin", "管理者"))
+DEMO_ACCOUNTS: tuple[tuple[str, str], ...] = (
+    ("clerk", QT_TRANSLATE_NOOP("LoginDialog", "職員")),
+    ("supervisor", QT_TRANSLATE_NOOP("LoginDialog", "係長")),
+    ("admin", QT_TRANSLATE_NOOP("LoginDialog", "管理者")),
+)
 
 
 def signed_in_user(user: users.User) -> SignedInUser:

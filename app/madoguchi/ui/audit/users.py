@@ -6,6 +6,7 @@ Each change goes through :mod:`madoguchi.privacy.users` off the UI thread and is
 
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,8 +28,18 @@ from madoguchi.ui.context import AppContext
 from madoguchi.ui.widgets.banner import BannerWidget
 from madoguchi.ui.workers import run_in_background
 
-_COLUMNS = ("ログイン名", "表示名", "役割", "状態", "OSユーザー")
-_ROLES = (("clerk", "職員"), ("supervisor", "係長"), ("admin", "管理者"))
+_COLUMNS = (
+    QT_TRANSLATE_NOOP("UsersPanel", "ログイン名"),
+    QT_TRANSLATE_NOOP("UsersPanel", "表示名"),
+    QT_TRANSLATE_NOOP("UsersPanel", "役割"),
+    QT_TRANSLATE_NOOP("UsersPanel", "状態"),
+    QT_TRANSLATE_NOOP("UsersPanel", "OSユーザー"),
+)
+_ROLES = (
+    ("clerk", QT_TRANSLATE_NOOP("UsersPanel", "職員")),
+    ("supervisor", QT_TRANSLATE_NOOP("UsersPanel", "係長")),
+    ("admin", QT_TRANSLATE_NOOP("UsersPanel", "管理者")),
+)
 
 
 class UsersPanel(QWidget):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate
 from PySide6.QtGui import QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -29,7 +29,14 @@ from madoguchi.ui.widgets.banner import BannerWidget
 from madoguchi.ui.workers import run_in_background
 
 ROWS_SHOWN = 500
-_COLUMNS = ("番号", "日時", "操作者", "操作", "来庁ID", "詳細")
+_COLUMNS = (
+    QT_TRANSLATE_NOOP("AuditView", "番号"),
+    QT_TRANSLATE_NOOP("AuditView", "日時"),
+    QT_TRANSLATE_NOOP("AuditView", "操作者"),
+    QT_TRANSLATE_NOOP("AuditView", "操作"),
+    QT_TRANSLATE_NOOP("AuditView", "来庁ID"),
+    QT_TRANSLATE_NOOP("AuditView", "詳細"),
+)
 
 
 def _qdate(day: date) -> QDate:

@@ -10,7 +10,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QThread, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QThread, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -69,7 +69,7 @@ class CameraWorker(QThread):
 
 
 class CardStepWidget(StepWidget):
-    title = "カード"
+    title = QT_TRANSLATE_NOOP("CounterView", "カード")  # shown by CounterView
     file_chosen = Signal(Path)
     frame_captured = Signal(object)
     ic_requested = Signal()
@@ -120,7 +120,7 @@ class CardStepWidget(StepWidget):
         if camera is not None:
             ways.append(self.tr("書画カメラの下に置いて静止させる（自動で撮影します）"))
         ways.append(self.tr("画像ファイルを開く（Ctrl+O）"))
-        self.instructions.setText(self.tr("次のいずれかで読み取ってください: ") + " ／ ".join(ways))
+        self.instructions.setText(self.tr("次のいずれかで読み取ってください: ") + self.tr(" ／ ").join(ways))
 
     # --- states ---------------------------------------------------------------------------------
     def show_busy(self, text: str) -> None:

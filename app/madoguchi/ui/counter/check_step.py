@@ -11,7 +11,7 @@ import itertools
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from madoguchi.ui.counter.common import StepWidget, card_pixmap, crop_pixmap, heading
+from madoguchi.ui.counter.data_text import data_tr
 from madoguchi.visit_flow import CHECK_FIELDS, FieldState, Step, VisitFlow, display_value
 
 
@@ -66,7 +67,7 @@ class FieldRow:
 
 
 class CheckStepWidget(StepWidget):
-    title = "確認"
+    title = QT_TRANSLATE_NOOP("CounterView", "確認")  # shown by CounterView
     confirmed = Signal()
 
     def __init__(self, flow: VisitFlow, parent: QWidget | None = None) -> None:
@@ -94,7 +95,7 @@ class CheckStepWidget(StepWidget):
         self.grid.setVerticalSpacing(4)
         self.rows: dict[str, FieldRow] = {}
         for index, spec in enumerate(CHECK_FIELDS):
-            row = FieldRow(self, spec.name, self.tr(spec.label_ja))
+            row = FieldRow(self, spec.name, data_tr(spec.label_ja))
             self.rows[spec.name] = row
             self.grid.addWidget(row.label, index * 2, 0)
             self.grid.addWidget(row.crop, index * 2, 1)
@@ -232,7 +233,7 @@ class CheckStepWidget(StepWidget):
         if problems:
             self.rows[problems[0][0]].edit.setFocus()
             self.summary.setText(self.tr("確定できません: {0}").format(
-                "、".join(f"{self.tr(self.flow.fields[n].spec.label_ja)}（{p}）" for n, p in problems)))
+                self.tr("、").join(f"{data_tr(self.flow.fields[n].spec.label_ja)}（{p}）" for n, p in problems)))
             return
         self.confirmed.emit()
 

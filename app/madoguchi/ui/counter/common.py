@@ -33,7 +33,8 @@ class StepWidget(QWidget):
 
     def button(self, text: str, keys: str, slot: Callable[[], Any], *, hint: bool = True) -> QPushButton:
         """A button whose label shows its shortcut, and the shortcut itself."""
-        widget = QPushButton(f"{text}（{key_text(keys)}）")
+        # the parentheses are a translatable pattern: full-width in Japanese, ASCII in English
+        widget = QPushButton(self.tr("{0}（{1}）").format(text, key_text(keys)))
         widget.clicked.connect(slot)
         self.add_shortcut(keys, lambda: widget.isVisible() and widget.isEnabled() and slot())
         if hint:

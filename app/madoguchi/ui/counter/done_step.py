@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from madoguchi.ui.counter.common import StepWidget, heading
@@ -10,7 +10,7 @@ from madoguchi.visit_flow import VisitFlow
 
 
 class DoneStepWidget(StepWidget):
-    title = "完了"
+    title = QT_TRANSLATE_NOOP("CounterView", "完了")  # shown by CounterView
     next_ticket_requested = Signal()
     walk_in_requested = Signal()
 

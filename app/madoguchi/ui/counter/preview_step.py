@@ -6,7 +6,16 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QBuffer,
+    QByteArray,
+    QCoreApplication,
+    QIODevice,
+    QPointF,
+    Qt,
+    Signal,
+)
 from PySide6.QtPdf import QPdfDocument, QPdfSearchModel
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
@@ -20,36 +29,53 @@ from PySide6.QtWidgets import (
 )
 
 from madoguchi.ui.counter.common import StepWidget, heading
+from madoguchi.ui.counter.data_text import data_tr
 from madoguchi.visit_flow import SPEC_BY_NAME, VisitFlow
 
 MM_TO_PT = 72.0 / 25.4
 
 #: where a value on a form came from, in the words of the Check and What steps
 SOURCE_LABELS = {
-    "full_name": "氏＋名", "full_name_kana": "氏（フリガナ）＋名（フリガナ）", "address_full": "住所＋方書",
-    "address": "住所", "building": "方書", "previous_address": "前住所（カードの住所）",
-    "previous_postal_code": "前住所の郵便番号", "new_address": "転出先の住所", "new_postal_code": "転出先の郵便番号",
-    "moving_to": "新しい住所", "moving_from": "前住所", "moving_to_postal_code": "新しい住所の郵便番号",
-    "moving_from_postal_code": "前住所の郵便番号", "age": "生年月日から計算", "person_count": "人数",
-    "household_head": "世帯主", "relationship": "続柄", "phone": "電話番号", "move_date": "異動日",
-    "address_kana": "住所（フリガナ）",
+    "full_name": QT_TRANSLATE_NOOP("PreviewStepWidget", "氏＋名"),
+    "full_name_kana": QT_TRANSLATE_NOOP("PreviewStepWidget", "氏（フリガナ）＋名（フリガナ）"),
+    "address_full": QT_TRANSLATE_NOOP("PreviewStepWidget", "住所＋方書"),
+    "address": QT_TRANSLATE_NOOP("PreviewStepWidget", "住所"),
+    "building": QT_TRANSLATE_NOOP("PreviewStepWidget", "方書"),
+    "previous_address": QT_TRANSLATE_NOOP("PreviewStepWidget", "前住所（カードの住所）"),
+    "previous_postal_code": QT_TRANSLATE_NOOP("PreviewStepWidget", "前住所の郵便番号"),
+    "new_address": QT_TRANSLATE_NOOP("PreviewStepWidget", "転出先の住所"),
+    "new_postal_code": QT_TRANSLATE_NOOP("PreviewStepWidget", "転出先の郵便番号"),
+    "moving_to": QT_TRANSLATE_NOOP("PreviewStepWidget", "新しい住所"),
+    "moving_from": QT_TRANSLATE_NOOP("PreviewStepWidget", "前住所"),
+    "moving_to_postal_code": QT_TRANSLATE_NOOP("PreviewStepWidget", "新しい住所の郵便番号"),
+    "moving_from_postal_code": QT_TRANSLATE_NOOP("PreviewStepWidget", "前住所の郵便番号"),
+    "age": QT_TRANSLATE_NOOP("PreviewStepWidget", "生年月日から計算"),
+    "person_count": QT_TRANSLATE_NOOP("PreviewStepWidget", "人数"),
+    "household_head": QT_TRANSLATE_NOOP("PreviewStepWidget", "世帯主"),
+    "relationship": QT_TRANSLATE_NOOP("PreviewStepWidget", "続柄"),
+    "phone": QT_TRANSLATE_NOOP("PreviewStepWidget", "電話番号"),
+    "move_date": QT_TRANSLATE_NOOP("PreviewStepWidget", "異動日"),
+    "address_kana": QT_TRANSLATE_NOOP("PreviewStepWidget", "住所（フリガナ）"),
 }
 
 
 def source_label(source: str) -> str:
-    """``resident.family_name`` → 氏 (確認), ``answer.x`` → 確認事項 x, ``today`` → 届出日."""
+    """``resident.family_name`` → 氏 (確認), ``answer.x`` → 確認事項 x, ``today`` → 届出日, in the UI language."""
     if source == "today":
-        return "届出日（今日）"
+        return QCoreApplication.translate("PreviewStepWidget", "届出日（今日）")
     if source.startswith("answer."):
-        return "確認事項"
+        return QCoreApplication.translate("PreviewStepWidget", "確認事項")
     attr = source.split(".")[-1].split("[")[0]
     if attr in SPEC_BY_NAME:
-        return f"{SPEC_BY_NAME[attr].label_ja}（確認画面）"
-    return SOURCE_LABELS.get(attr, source)
+        return QCoreApplication.translate("PreviewStepWidget", "{0}（確認画面）").format(
+            data_tr(SPEC_BY_NAME[attr].label_ja))
+    if attr in SOURCE_LABELS:
+        return QCoreApplication.translate("PreviewStepWidget", SOURCE_LABELS[attr])
+    return source
 
 
 class PreviewStepWidget(StepWidget):
-    title = "プレビュー"
+    title = QT_TRANSLATE_NOOP("CounterView", "プレビュー")  # shown by CounterView
     print_requested = Signal()
     save_requested = Signal()
     back_requested = Signal()
@@ -138,9 +164,9 @@ class PreviewStepWidget(StepWidget):
         self.document.load(self._buffer)
         self._fill_trace(packet)
         problems = [p.message("ja") for p in getattr(packet, "problems", [])]
-        titles = [self.tr(self.flow.forms.title(f)) for f in self.flow.form_ids()]
+        titles = [data_tr(self.flow.forms.title(f)) for f in self.flow.form_ids()]
         text = self.tr("{0} 頁（{1}）。内容を確かめて Ctrl+P で印刷します。").format(
-            packet.page_count, "、".join(titles))
+            packet.page_count, self.tr("、").join(titles))
         if problems:
             text += "\n" + self.tr("注意: ") + "／".join(problems[:3])
         self.message.setText(text)
@@ -157,7 +183,7 @@ class PreviewStepWidget(StepWidget):
                 field = _field(form, placed.field_id)
                 if field is None or not field.label:
                     continue  # a part of a value (an era circle, one digit box): its field is listed
-                source = self.tr(source_label(field.source))
+                source = source_label(field.source)
                 if field.source.startswith("answer.") and form is not None:
                     question = form.question(field.source[len("answer."):])
                     source = self.tr("確認事項「{0}」").format(question.label) if question is not None else source

@@ -3,7 +3,7 @@ keeps the packet, says so in plain words and offers re-print (or saving the PDF)
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from madoguchi.ui.counter.common import StepWidget, heading
@@ -11,7 +11,7 @@ from madoguchi.visit_flow import VisitFlow
 
 
 class PrintStepWidget(StepWidget):
-    title = "印刷"
+    title = QT_TRANSLATE_NOOP("CounterView", "印刷")  # shown by CounterView
     reprint_requested = Signal()
     save_requested = Signal()
     finish_requested = Signal()

@@ -32,6 +32,7 @@ from madoguchi.ui.context import AppContext
 from madoguchi.ui.counter.card_step import CardStepWidget
 from madoguchi.ui.counter.check_step import CheckStepWidget
 from madoguchi.ui.counter.common import StepWidget
+from madoguchi.ui.counter.data_text import data_tr
 from madoguchi.ui.counter.done_step import DoneStepWidget
 from madoguchi.ui.counter.preview_step import PreviewStepWidget
 from madoguchi.ui.counter.print_step import PrintStepWidget
@@ -54,7 +55,9 @@ WAITING_REFRESH_MS = 15000
 def _message(error: BaseException, language: str = "ja") -> str:
     if isinstance(error, MadoguchiError):
         return error.message(language)
-    return f"予期しないエラーが起きました（{error.__class__.__name__}）。もう一度試してください。入力した内容は保持しています。"
+    return QCoreApplication.translate(
+        "CounterView", "予期しないエラーが起きました（{0}）。もう一度試してください。入力した内容は保持しています。"
+    ).format(error.__class__.__name__)
 
 
 class CounterView(QWidget):
@@ -204,7 +207,7 @@ class CounterView(QWidget):
                 self._folder_events.addPath(settings.scanner_folder)
                 self._hot_folder_timer.start()
             except MadoguchiError as error:
-                self.banner.show_message(error.message_ja, "warning")
+                self.banner.show_message(error.message(self.context.language), "warning")
         camera = settings.camera_index if settings.camera_index >= 0 else None
         self.card.configure(hot_folder=settings.scanner_folder, camera=camera, ic_reader=self._ic_available)
 
@@ -220,7 +223,7 @@ class CounterView(QWidget):
         self._refresh_drafts()
 
     def _on_drafts_failed(self, error: BaseException) -> None:
-        self.banner.show_message(self.tr("入力途中の自動保存が使えません: ") + _message(error), "warning")
+        self.banner.show_message(self.tr("入力途中の自動保存が使えません: ") + _message(error, self.context.language), "warning")
 
     def _on_ic_checked(self, available: bool) -> None:
         self._ic_available = bool(available)
@@ -291,7 +294,7 @@ class CounterView(QWidget):
 
     def _update_hints(self) -> None:
         hints = self.steps[self.flow.step].hints()
-        self.hint_bar.setText("　・　".join(f"{keys} {text}" for keys, text in hints)
+        self.hint_bar.setText(self.tr("　・　").join(f"{keys} {text}" for keys, text in hints)
                               + self.tr("　・　Tab 次の項目　・　Ctrl+数字 画面切替"))
 
     def _ticket_text(self) -> str:
@@ -309,7 +312,7 @@ class CounterView(QWidget):
         visit_id, payload, store = self.flow.visit.id, self.flow.to_draft(), self.drafts
         run_in_background(store.save, visit_id, payload, pool=self._draft_pool,
                           on_error=lambda e: self.banner.show_message(
-                              self.tr("自動保存に失敗しました: ") + _message(e), "warning"))
+                              self.tr("自動保存に失敗しました: ") + _message(e, self.context.language), "warning"))
 
     def wait_for_work(self, timeout_ms: int = 30000) -> bool:
         """Wait until this view's own threads are idle (tests, closing); the shared pool has its own wait."""
@@ -359,7 +362,7 @@ class CounterView(QWidget):
             return
         counter = self.context.settings.counter_number
         run_in_background(self.ticket_queue.call_next, counter, on_done=self._on_ticket_called,
-                          on_error=lambda e: self.banner.show_message(_message(e), "error"))
+                          on_error=lambda e: self.banner.show_message(_message(e, self.context.language), "error"))
 
     def _on_ticket_called(self, ticket: Any) -> None:
         if ticket is None:
@@ -375,7 +378,7 @@ class CounterView(QWidget):
                 raise MadoguchiError("保存された受付が見つかりません。", "the saved visit was not found.")
             self.flow.resume(payload)
         except MadoguchiError as error:
-            self.banner.show_message(error.message_ja, "error")
+            self.banner.show_message(error.message(self.context.language), "error")
             return
         self.banner.show_message(self.tr("中断した受付を再開しました。カード画像は保存されないため表示されません。"), "info")
         self._audit("draft_resumed")
@@ -399,7 +402,7 @@ class CounterView(QWidget):
         try:
             ready = self.watcher.poll()
         except MadoguchiError as error:
-            self.card.show_problem(error.message_ja)
+            self.card.show_problem(error.message(self.context.language))
             return
         if ready:
             if self.flow.visit is None:
@@ -411,7 +414,7 @@ class CounterView(QWidget):
 
     def _read_image(self, image: Any, source: str) -> None:
         if self.reader is None:
-            text = self.reader_error.message_ja if self.reader_error is not None else self.tr(
+            text = self.reader_error.message(self.context.language) if self.reader_error is not None else self.tr(
                 "読取の準備中です。数秒後にもう一度試してください。")
             self.card.show_problem(text)
             return
@@ -437,7 +440,7 @@ class CounterView(QWidget):
 
     def _on_card_failed(self, error: BaseException) -> None:
         self._resume_hot_folder()
-        self.card.show_problem(_message(error) + self.tr("　置き直して読み取るか、画像ファイルを開いてください。"))
+        self.card.show_problem(_message(error, self.context.language) + self.tr("　置き直して読み取るか、画像ファイルを開いてください。"))
 
     def _on_ic_requested(self) -> None:
         from madoguchi.ui.counter.ic import read_ic_card
@@ -452,14 +455,14 @@ class CounterView(QWidget):
 
     def _on_ic_failed(self, error: BaseException) -> None:
         # whatever was read already stays in the fields; OCR is the way on
-        self.card.show_problem(_message(error) + self.tr("　カードを書画カメラ・スキャナで読み取ることもできます（Ctrl+O）。"))
+        self.card.show_problem(_message(error, self.context.language) + self.tr("　カードを書画カメラ・スキャナで読み取ることもできます（Ctrl+O）。"))
 
     # --- check / what ---------------------------------------------------------------------------
     def _on_check_confirmed(self) -> None:
         try:
             self.flow.confirm()
         except MadoguchiError as error:
-            self.banner.show_message(error.message_ja, "warning")
+            self.banner.show_message(error.message(self.context.language), "warning")
             return
         edited = [name for name, state in self.flow.fields.items() if state.edited]
         if edited:
@@ -469,7 +472,7 @@ class CounterView(QWidget):
         try:
             self.flow.to_preview()
         except MadoguchiError as error:
-            self.banner.show_message(error.message_ja, "warning")
+            self.banner.show_message(error.message(self.context.language), "warning")
             return
         self._render()
 
@@ -484,7 +487,7 @@ class CounterView(QWidget):
         self.preview.show_packet(packet)
 
     def _on_render_failed(self, error: BaseException) -> None:
-        self.preview.show_problem(_message(error))
+        self.preview.show_problem(_message(error, self.context.language))
 
     # --- print ----------------------------------------------------------------------------------
     def _on_print_requested(self) -> None:
@@ -497,7 +500,7 @@ class CounterView(QWidget):
         self.flow.to_print()
         settings = self.context.settings
         self.printer.set_details(settings.printer_name, settings.paper, settings.duplex,
-                                 [self.tr(self.flow.forms.title(f)) for f in self.flow.form_ids()], packet.page_count)
+                                 [data_tr(self.flow.forms.title(f)) for f in self.flow.form_ids()], packet.page_count)
         self.printer.show_sending(settings.printer_name)
         visit_id = self.flow.visit.id
         if self.drafts is not None:
@@ -549,7 +552,7 @@ class CounterView(QWidget):
         from madoguchi.printing import save_pdf
 
         run_in_background(save_pdf, packet.pdf, Path(name), on_done=self._on_pdf_saved,
-                          on_error=lambda e: self.banner.show_message(_message(e), "error"))
+                          on_error=lambda e: self.banner.show_message(_message(e, self.context.language), "error"))
 
     def _on_pdf_saved(self, path: Path) -> None:
         self.banner.show_message(self.tr("PDFを保存しました: {0}").format(path), "info")
@@ -585,7 +588,7 @@ class CounterView(QWidget):
         ticket, label = self.flow.ticket, self.flow.ticket_label
         if ticket is not None and self.ticket_queue is not None:
             run_in_background(self.ticket_queue.served, ticket.id,
-                              on_error=lambda e: self.banner.show_message(_message(e), "warning"))
+                              on_error=lambda e: self.banner.show_message(_message(e, self.context.language), "warning"))
         if self.drafts is not None:
             self._autosave.stop()
             run_in_background(self.drafts.delete, visit.id, pool=self._draft_pool)

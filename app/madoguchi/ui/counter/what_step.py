@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from madoguchi.ui.counter.common import StepWidget, heading
+from madoguchi.ui.counter.data_text import data_tr
 from madoguchi.visit_flow import VisitFlow
 
 
@@ -40,7 +41,7 @@ class EventListWidget(QListWidget):
 
 
 class WhatStepWidget(StepWidget):
-    title = "手続"
+    title = QT_TRANSLATE_NOOP("CounterView", "手続")  # shown by CounterView
     preview_requested = Signal()
     back_requested = Signal()
 
@@ -128,7 +129,7 @@ class WhatStepWidget(StepWidget):
             events = []
             self.message.setText(getattr(exc, "message_ja", self.tr("手続の定義を読めません。")))
         for number, (event, label) in enumerate(events, start=1):
-            item = QListWidgetItem(f"{number}  {self.tr(label)}")
+            item = QListWidgetItem(f"{number}  {data_tr(label)}")
             item.setData(Qt.ItemDataRole.UserRole, event)
             self.events.addItem(item)
         current = self.flow.visit.life_event if self.flow.visit else ""
@@ -177,7 +178,7 @@ class WhatStepWidget(StepWidget):
             widget = self._question_widget(question, answers.get(question["id"]))
             widget.setObjectName(f"question_{question['id']}")
             self._question_widgets.append(widget)
-            self.questions_form.addRow(self.tr(question["label"]), widget)
+            self.questions_form.addRow(data_tr(question["label"]), widget)
         self.questions_box.setVisible(bool(self._question_widgets))
         chain = [self.new_postal, self.new_address, self.new_building, *self._question_widgets, self.forms]
         for first, second in itertools.pairwise(chain):
@@ -256,7 +257,7 @@ class WhatStepWidget(StepWidget):
         titles = dict(catalogue)
         ordered = list(form_ids) + [f for f, _ in catalogue if f not in form_ids]
         for form_id in ordered:
-            item = QListWidgetItem(self.tr(titles.get(form_id, form_id)))
+            item = QListWidgetItem(data_tr(titles.get(form_id, form_id)))
             item.setData(Qt.ItemDataRole.UserRole, form_id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if form_id in form_ids else Qt.CheckState.Unchecked)
@@ -277,7 +278,7 @@ class WhatStepWidget(StepWidget):
         problems = self.flow.what_problems()
         count = len(self.flow.form_ids())
         if problems:
-            self.message.setText("　".join(self.tr(p) for p in problems))
+            self.message.setText("　".join(data_tr(p) for p in problems))
         else:
             self.message.setText(self.tr("帳票 {0} 件を作成します。Ctrl+Enter でプレビューします。").format(count))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from madoguchi.ui.counter.common import StepWidget, heading
@@ -10,7 +10,7 @@ from madoguchi.visit_flow import VisitFlow
 
 
 class WhoStepWidget(StepWidget):
-    title = "受付"
+    title = QT_TRANSLATE_NOOP("CounterView", "受付")  # shown by CounterView
     next_ticket_requested = Signal()
     walk_in_requested = Signal()
     resume_requested = Signal(str)  # visit id

@@ -296,7 +296,7 @@ class SupervisorView(QWidget):
         series.setLabelsVisible(True)
         chart.addSeries(series)
         x_axis = QBarCategoryAxis()
-        x_axis.append([f"{h}時" for h in range(hours[0], hours[-1] + 1)])
+        x_axis.append([self.tr("{0}時").format(h) for h in range(hours[0], hours[-1] + 1)])
         y_axis = QValueAxis()
         y_axis.setLabelFormat("%d")
         most = max([*kpis.throughput_per_hour.values(), 1]) + 1

@@ -8,7 +8,7 @@ over once by :meth:`PinDialog.take_pin`, which clears it; it is never logged or 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRegularExpression, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QRegularExpression, Qt
 from PySide6.QtGui import QKeySequence, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -23,6 +23,12 @@ from PySide6.QtWidgets import (
 )
 
 PIN_LENGTH = 4
+#: the card named in the prompt, by document type (madoguchi.ids.model.DocumentType)
+_CARD_NAMES = {
+    "mynumber_card": QT_TRANSLATE_NOOP("PinDialog", "マイナンバーカード"),
+    "drivers_license": QT_TRANSLATE_NOOP("PinDialog", "運転免許証"),
+    "residence_card": QT_TRANSLATE_NOOP("PinDialog", "在留カード"),
+}
 
 
 class PinDialog(QDialog):
@@ -33,7 +39,8 @@ class PinDialog(QDialog):
         self._tries_left = tries_left
         layout = QVBoxLayout(self)
 
-        intro = self.tr("{card}の暗証番号（数字4桁）を入力してください。").format(card=card_label or self.tr("カード"))
+        intro = self.tr("{card}の暗証番号（数字4桁）を入力してください。").format(
+            card=self.tr(_CARD_NAMES.get(card_label, card_label)) if card_label else self.tr("カード"))
         self._intro = QLabel(intro, self)
         self._intro.setWordWrap(True)
         layout.addWidget(self._intro)
