@@ -3,7 +3,7 @@
 - ``keys_card_to_print``: keystrokes + clicks (actions) for a 転入 of one resident whose card
   read cleanly, from the card on the scanner to the printed packet, typing the new address
   excluded; ``keys_card_to_print_with_address`` includes it (postal code + 番地, one key per
-  character); ``entries_typed`` counts the values typed by hand (the new address: 2). Baseline:
+  character); ``entries_typed`` counts the values typed by hand (the new address: 2, the 異動日: 1). Baseline:
   the paper counter's handwritten entries for the same forms, counted from the form definitions
   (every resident-sourced value the packet fills: name, kana, address, birth date …).
 - ``hot_folder_to_fields``: with the app warm, a card image dropped in the scanner folder →
@@ -167,7 +167,11 @@ def _visit(view, keys: _Keys, sample, scans: Path, *, forms_extra: tuple[str, ..
     before_address = keys.count
     keys.type("1440052")
     keys.type("5-13-1")
-    address_keys = keys.count - before_address
+    keys.key(Qt.Key.Key_Tab)  # 方書: none
+    keys.key(Qt.Key.Key_Tab)  # to 異動日
+    before_date = keys.count
+    keys.type("R8.11.2")
+    address_keys = (before_date - before_address - 2) + (keys.count - before_date)
     for form_id in forms_extra:
         view.flow.add_form(form_id)
     keys.key(Qt.Key.Key_Return, ctrl)
@@ -181,7 +185,8 @@ def _visit(view, keys: _Keys, sample, scans: Path, *, forms_extra: tuple[str, ..
         raise RuntimeError(view.flow.outcome.message_en)
     measured["keys_with_address"] = keys.count - at_card
     measured["keys"] = measured["keys_with_address"] - address_keys
-    measured["entries_typed"] = 2  # the new address: its postal code, then the 番地 after the completed town
+    # the new address (its postal code, then the 番地 after the completed town) and the 異動日
+    measured["entries_typed"] = 3
     measured["paper_entries"] = _paper_entries(view)
     measured["pages"] = view.flow.packet.page_count
     measured["pdf"] = view.flow.packet.pdf

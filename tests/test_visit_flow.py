@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 
 import numpy as np
 import pytest
@@ -114,10 +115,19 @@ def test_moving_in_puts_the_addresses_where_the_forms_read_them() -> None:
     forms = flow.choose_event("転入")
     assert "jumin_ido" in forms
     assert flow.visit.answers.get("mynumber_card") is True  # the card just read was a My Number card
-    assert flow.what_problems() == ["新しい住所を入力してください。"]
+    assert flow.what_problems() == ["新しい住所を入力してください。", "異動日を入力してください。"]
     flow.set_new_address(postal_code="144-0052")
     flow.set_new_address(address=flow.new_address["address"] + "5-13-1")
+    next_month = (date.today() + timedelta(days=40)).isoformat()
+    assert flow.set_move_date(next_month) == "異動日が未来の日付です。確かめてください。"
+    assert flow.what_problems() == ["異動日を入力してください。"]
+    assert flow.set_move_date("R8.11.2") == ""
     resident = flow.visit.resident
+    assert resident.move_date == "2026-11-02"
+    # by default the resident heads their own household
+    assert resident.household_head == resident.full_name and resident.relationship == "世帯主"
+    flow.set_household(head="長谷川　一郎", relationship="妻")
+    assert (resident.household_head, resident.relationship) == ("長谷川　一郎", "妻")
     assert resident.previous_address.startswith("神奈川県川崎市中原区")
     assert resident.address == "東京都大田区蒲田5-13-1" and resident.postal_code == "144-0052"
     assert resident.new_address == ""
@@ -133,6 +143,7 @@ def test_moving_in_puts_the_addresses_where_the_forms_read_them() -> None:
     # the event itself is circled on the 住民異動届 (届出の種類 = 転入)
     placed = {(p.form_id, p.field_id): p.value for page in packet.pages for p in page.placed}
     assert placed[("jumin_ido", "ido_kind")] == "転入"
+    assert placed[("jumin_ido", "move_date")] == "令和8年11月2日"
 
 
 def test_draft_round_trip_restores_the_visit_without_images() -> None:

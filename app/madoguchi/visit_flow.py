@@ -250,7 +250,9 @@ class VisitFlow:
         self.fields: dict[str, FieldState] = {spec.name: FieldState(spec.name) for spec in CHECK_FIELDS}
         self.ticket: Any = None
         self.ticket_label = ""
-        self.new_address: dict[str, str] = {"postal_code": "", "address": "", "building": ""}
+        #: the move itself: new (or destination) address, 異動日, and the household it joins
+        self.new_address: dict[str, str] = {"postal_code": "", "address": "", "building": "", "move_date": "",
+                                            "household_head": "", "relationship": ""}
         self.forms_added: list[str] = []
         self.forms_removed: list[str] = []
         self.packet: Any = None
@@ -522,6 +524,32 @@ class VisitFlow:
         self.changed.emit()
         return postal_problem, address_problem
 
+    def set_move_date(self, text: str) -> str:
+        """The day of the move (異動日), in any form the clerk types it; returns the problem or ''."""
+        value, problem = validate("date", text)
+        if not problem and value and date.fromisoformat(value) > date.today():
+            problem = "異動日が未来の日付です。確かめてください。"
+        self.new_address["move_date"] = "" if problem else value
+        self._apply_new_address()
+        self.changed.emit()
+        return problem
+
+    def set_household(self, *, head: str | None = None, relationship: str | None = None) -> None:
+        """世帯主 and 続柄 of the moving resident (by default: their own household)."""
+        if head is not None:
+            self.new_address["household_head"] = head.strip()
+        if relationship is not None:
+            self.new_address["relationship"] = relationship.strip()
+        self._apply_new_address()
+        self.changed.emit()
+
+    def household_defaults(self) -> tuple[str, str]:
+        """Who heads the household unless the clerk says otherwise: the resident, as 世帯主."""
+        resident = self.visit.resident if self.visit else None
+        name = resident.full_name if resident else ""
+        return (self.new_address["household_head"] or name,
+                self.new_address["relationship"] or ("世帯主" if name else ""))
+
     def _apply_new_address(self) -> None:
         """Put the move's addresses where the forms read them: for 転入/転居 the card shows the old
         address (previous_address) and the new one becomes the address; for 転出 the card's is the
@@ -541,6 +569,8 @@ class VisitFlow:
             resident.address, resident.postal_code = new["address"], new["postal_code"]
             resident.new_address, resident.new_postal_code = "", ""
         resident.building = new["building"]
+        resident.move_date = new["move_date"]
+        resident.household_head, resident.relationship = self.household_defaults()
 
     def needs_new_address(self) -> bool:
         return self.visit is not None and self.visit.life_event in MOVE_EVENTS
@@ -583,6 +613,8 @@ class VisitFlow:
             found.append("手続を選んでください。")
         if self.needs_new_address() and not self.new_address["address"]:
             found.append("新しい住所を入力してください。")
+        if self.needs_new_address() and not self.new_address["move_date"]:
+            found.append("異動日を入力してください。")
         if self.visit is not None and not self.form_ids():
             found.append("帳票が選ばれていません。")
         return found

@@ -119,9 +119,11 @@ def test_settings_workspace_hosts_the_form_designer(main_window: MainWindow) -> 
     view = main_window.views["settings"]
     main_window.show_workspace("settings")
     assert view.count() == 2
-    assert isinstance(view.widget(1), FormDesignerWidget)
+    assert not isinstance(view.widget(1), FormDesignerWidget)  # built on first use, not at start-up
     view.setCurrentIndex(1)
+    assert isinstance(view.currentWidget(), FormDesignerWidget)
     assert view.currentWidget() is view.designer
+    assert view.tabText(1).startswith("様式デザイナー")
 
 
 def test_large_text_window_fits_a_1366_pixel_screen(qtbot, app_settings) -> None:  # noqa: ANN001

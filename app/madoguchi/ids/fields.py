@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 
 import cv2
 import numpy as np
@@ -173,7 +174,9 @@ def scale_to_height(image: np.ndarray, target: int = 40) -> np.ndarray:
 
 
 def recognise_lines(engine: OcrEngine, grey: np.ndarray, bands: list[tuple[int, int]], spec: FieldSpec,
-                    *, variant: int = 0) -> Recognition:
+                    *, variant: int = 0, lines_out: list | None = None) -> Recognition:
+    """The field's text from its line(s); with ``lines_out``, each line image as recognised and
+    its recognition with the characters' boxes are appended there (for a look at part of a line)."""
     texts, confidences = [], []
     whitelist = CHARSETS.get(spec.charset, "")
     for top, bottom in bands:
@@ -187,7 +190,10 @@ def recognise_lines(engine: OcrEngine, grey: np.ndarray, bands: list[tuple[int, 
         target = (36, 36, 48)[variant]
         line = _pad(scale_to_height(line, target))
         # the last look treats the crop as one raw line, without Tesseract's own layout analysis
-        result = engine.recognise(line, lang=spec.lang, psm=13 if variant == 2 else 7, whitelist=whitelist)
+        result = engine.recognise(line, lang=spec.lang, psm=13 if variant == 2 else 7, whitelist=whitelist,
+                                  symbols=lines_out is not None)
+        if lines_out is not None:
+            lines_out.append((line, result))
         texts.append(result.text)
         confidences.append(result.confidence)
     text = "".join(t.replace("\n", " ") for t in texts) if spec.kind == "address" else " ".join(texts)
@@ -337,6 +343,121 @@ def _block_number_problem(address: str) -> str:
     return ""
 
 
+#: what the block number after the town (丁目・番地・号) is printed with
+BLOCK_CHARSET = "0123456789" + FULL_DIGITS + "-－丁目番地号の一二三四五六七八九十"
+_KANJI_NUMBER = "[一二三四五六七八九十]+"
+#: the forms a block number takes (compared after NFKC): 1-2-3, 五丁目13番14号, 3丁目5番地7, 12番地3, 4の5 …
+_BLOCK_FORM = re.compile(
+    rf"(?:(?:{_KANJI_NUMBER}|\d+)丁目)?\d+(?:(?:番地?|-|の)\d+(?:(?:号|-|の)\d+)?(?:号)?|番地?|号)?")
+_DASH_CHARS = "ー一‐—―−ｰ─-－="
+#: a clean block number read at least this sure needs no second look
+BLOCK_LOOK_CONFIDENCE = 0.85
+
+
+def _is_building_char(char: str) -> bool:
+    """A kana or kanji that cannot be part of a block number (where a building name begins)."""
+    return bool(re.match(r"[\u3040-\u30ff\u4e00-\u9fff]", char)) and char not in BLOCK_CHARSET + _DASH_CHARS
+
+
+def _block_number_look(engine: OcrEngine, lines: list, best: Candidate) -> Candidate:
+    """Second look at the address with the block number restricted to what it is printed with.
+
+    The postal data fixed the prefecture, city and town; the rest of the line (１－２－３, 五丁目…)
+    is where a mincho full-width digit or dash gets read as kana (キ for ４, ユ for １, エ ー for
+    １－). The line is read again with a whitelist of the known prefecture/city/town characters,
+    the block-number characters and those of a building name read the first time, so a digit can
+    no longer become kana; the new reading is taken when its part after the town has the form of a
+    block number. Digits keep the width they are printed with (their pitch on the line).
+    """
+    from madoguchi import postal
+
+    if not (best.extra or {}).get("postal_code"):
+        return best
+    split = postal.split_address(best.value)
+    if split is None or not split[2]:
+        return best
+    prefix = split[0] + split[1] + split[2]
+    if not best.value.startswith(prefix) or len(best.value) == len(prefix):
+        return best
+    rest = best.value[len(prefix):]
+    building = _building_part(rest)
+    block_now = unicodedata.normalize("NFKC", rest[: len(rest) - len(building)])
+    if _BLOCK_FORM.fullmatch(block_now) and best.valid and best.confidence >= BLOCK_LOOK_CONFIDENCE:
+        return best  # already a clean block number, read with confidence
+    # (ー too: a mincho dash looks like it, and without it the dash is dropped rather than read)
+    whitelist = "".join(dict.fromkeys(prefix + BLOCK_CHARSET + "ー" + building))
+    texts, confidences, symbols = [], [], []
+    for index, (line, _) in enumerate(lines):
+        result = engine.recognise(line, lang="jpn", psm=7, whitelist=whitelist, symbols=True)
+        texts.append(re.sub(r"\s+", "", result.text))
+        confidences.append(result.confidence)
+        symbols.extend((char, index, box) for char, _, box in result.words if char.strip())
+    text = "".join(texts)
+    end = _prefix_end(text, prefix)
+    if end is None:
+        return best
+    new_rest = text[end:]
+    new_building = _building_part(new_rest)
+    block = unicodedata.normalize("NFKC", new_rest[: len(new_rest) - len(new_building)])
+    block = re.sub(r"(?<=\d)[-－一ー]+(?=\d)", "-", block)
+    if not _BLOCK_FORM.fullmatch(block) or (building and not new_building):
+        return best
+    if len(text) == len(symbols) and _printed_full_width(rest, symbols[end: end + len(block)]):
+        block = block.translate(str.maketrans("0123456789-", FULL_DIGITS + "－"))
+    value = prefix + block + (building or new_building)
+    if value == best.value:
+        return best
+    extra = dict(best.extra or {})
+    extra.setdefault("ocr_text", best.raw)
+    confidence = max(best.confidence, min(confidences)) if best.valid else min(confidences)
+    return Candidate(value, confidence, True, raw=best.raw, alternatives=(best.value, *best.alternatives),
+                     extra=extra)
+
+
+def _building_part(rest: str) -> str:
+    """The building name and room after the block number (from two characters on that cannot be
+    part of a block number), or ''."""
+    for i in range(1, len(rest) - 1):
+        # (a long vowel mark may sit between them: コーポ)
+        following = rest[i + 2] if rest[i + 1] == "ー" and i + 2 < len(rest) else rest[i + 1]
+        if _is_building_char(rest[i]) and _is_building_char(following):
+            return rest[i:]
+    return ""
+
+
+def _prefix_end(text: str, prefix: str) -> int | None:
+    """Index in ``text`` just after its part that best matches ``prefix`` (which may start
+    anywhere: a label or noise can precede it)."""
+    n, m = len(prefix), len(text)
+    if m == 0:
+        return None
+    previous = [0] * (m + 1)  # free start in text
+    for i in range(1, n + 1):
+        current = [i] + [0] * m
+        for j in range(1, m + 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (prefix[i - 1] != text[j - 1]))
+        previous = current
+    best = min(previous)
+    if best > max(2, n // 3):
+        return None
+    return previous.index(best)
+
+
+def _printed_full_width(rest: str, block_symbols: list) -> bool:
+    """Whether the block number is printed in full-width digits: by the digits' pitch on the
+    line (a full-width digit takes a kanji's width, a half-width one half of it), and by the
+    first reading when the pitch cannot tell."""
+    line_height = max((box[3] for _, _, box in block_symbols), default=0)
+    pitches = []
+    for (char, line, box), (next_char, next_line, next_box) in pairwise(block_symbols):
+        numeric = unicodedata.normalize("NFKC", char + next_char)
+        if line == next_line and re.fullmatch(r"[0-9\-]{2}", numeric):
+            pitches.append((next_box[0] + next_box[2] / 2) - (box[0] + box[2] / 2))
+    if pitches and line_height > 0:
+        return float(np.median(pitches)) > 0.75 * line_height
+    return bool(re.search(r"[０-９]", rest))
+
+
 def _nationality_candidate(compact: str, confidence: float) -> Candidate:
     from madoguchi.ids.address import _distance
 
@@ -378,14 +499,18 @@ def extract_field(engine: OcrEngine, card: np.ndarray, spec: FieldSpec,
             return None
         return Field("", 0.0, (x, y, w, h), valid=False, problem="nothing printed where the field should be")
     best: Candidate | None = None
+    lines: list = []
     for variant in (0, 1, 2):
-        result = recognise_lines(engine, grey, bands, spec, variant=variant)
+        result = recognise_lines(engine, grey, bands, spec, variant=variant,
+                                 lines_out=lines if spec.kind == "address" and variant == 0 else None)
         candidate = interpret(spec, result.text, result.confidence)
         if best is None or (candidate.valid, candidate.confidence) > (best.valid, best.confidence):
             best = candidate
         if best.valid and best.confidence >= SECOND_LOOK_CONFIDENCE:
             break
     assert best is not None
+    if spec.kind == "address" and lines:
+        best = _block_number_look(engine, lines, best)
     if spec.optional and not best.valid:
         return None
     top, bottom = bands[0][0], bands[-1][1]

@@ -103,7 +103,9 @@ class OcrEngine:
     name = "abstract"
 
     def recognise(self, image: Any, *, lang: str = "jpn", psm: int = 7, whitelist: str = "",
-                  words: bool = False) -> Recognition:
+                  words: bool = False, symbols: bool = False) -> Recognition:
+        """``words``: the words with their boxes; ``symbols``: the single characters instead
+        (an engine that cannot give them leaves ``words`` empty)."""
         raise NotImplementedError
 
     def describe(self) -> str:
@@ -142,7 +144,7 @@ class TesserocrEngine(OcrEngine):
         return api
 
     def recognise(self, image: Any, *, lang: str = "jpn", psm: int = 7, whitelist: str = "",
-                  words: bool = False) -> Recognition:
+                  words: bool = False, symbols: bool = False) -> Recognition:
         from PIL import Image
 
         api = self._api(lang)
@@ -155,9 +157,9 @@ class TesserocrEngine(OcrEngine):
         confidences = api.AllWordConfidences()
         confidence = (sum(confidences) / len(confidences) / 100.0) if confidences else 0.0
         found: list[tuple[str, float, tuple[int, int, int, int]]] = []
-        if words and text:
+        if (words or symbols) and text:
             iterator = api.GetIterator()
-            level = self._tesserocr.RIL.WORD
+            level = self._tesserocr.RIL.SYMBOL if symbols else self._tesserocr.RIL.WORD
             for item in self._tesserocr.iterate_level(iterator, level):
                 word = item.GetUTF8Text(level)
                 box = item.BoundingBox(level)
@@ -191,7 +193,7 @@ class PytesseractEngine(OcrEngine):
         self._pytesseract = pytesseract
 
     def recognise(self, image: Any, *, lang: str = "jpn", psm: int = 7, whitelist: str = "",
-                  words: bool = False) -> Recognition:
+                  words: bool = False, symbols: bool = False) -> Recognition:
         from PIL import Image
 
         pil = Image.fromarray(image) if image.ndim == 2 else Image.fromarray(image[:, :, ::-1])

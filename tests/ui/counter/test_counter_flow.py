@@ -92,6 +92,13 @@ def _drive_to_preview(qtbot, view, keyboard: Keyboard, truth: dict[str, str]) ->
     assert view.what.new_address.hasFocus()
     keyboard.type("5-13-1")
     assert view.flow.visit.resident.address == "東京都大田区蒲田5-13-1"
+    keyboard.key(Qt.Key.Key_Tab)  # 方書: none
+    keyboard.key(Qt.Key.Key_Tab)
+    assert view.what.move_date.hasFocus()
+    keyboard.type("R8.11.2")
+    assert view.flow.visit.resident.move_date == "2026-11-02"
+    assert view.what.move_date_note.text() == "令和8年11月2日"
+    assert view.what.household_head.text() == view.flow.visit.resident.full_name  # their own household
     keyboard.key(Qt.Key.Key_Return, CTRL)
     _wait_step(qtbot, view, Step.PREVIEW)
     qtbot.waitUntil(lambda: view.flow.packet is not None, timeout=20000)

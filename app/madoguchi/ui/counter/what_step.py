@@ -4,6 +4,7 @@ and the form list (which updates as the clerk answers; forms can be added or rem
 from __future__ import annotations
 
 import itertools
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
@@ -89,6 +90,22 @@ class WhatStepWidget(StepWidget):
         address_form.addRow(self.tr("住所"), self.new_address)
         address_form.addRow(self.tr("方書（建物名・部屋）"), self.new_building)
         address_form.addRow("", self.address_note)
+        self.move_date = QLineEdit()
+        self.move_date.setObjectName("moveDate")
+        self.move_date.setPlaceholderText(self.tr("例: 2026-11-18、R8.11.18、令和8年11月18日"))
+        self.move_date_note = QLabel()
+        self.move_date_note.setObjectName("fieldNote")
+        self.household_head = QLineEdit()
+        self.household_head.setObjectName("householdHead")
+        self.relationship = QLineEdit()
+        self.relationship.setObjectName("relationship")
+        address_form.addRow(self.tr("異動日"), self.move_date)
+        address_form.addRow("", self.move_date_note)
+        address_form.addRow(self.tr("世帯主"), self.household_head)
+        address_form.addRow(self.tr("続柄"), self.relationship)
+        self.move_date.textEdited.connect(self._on_move_date_edited)
+        self.household_head.textEdited.connect(lambda text: self.flow.set_household(head=text))
+        self.relationship.textEdited.connect(lambda text: self.flow.set_household(relationship=text))
         self.new_postal.textEdited.connect(self._on_new_postal_edited)
         self.new_address.textEdited.connect(self._on_new_address_edited)
         self.new_building.textEdited.connect(lambda text: self.flow.set_new_address(building=text))
@@ -180,7 +197,8 @@ class WhatStepWidget(StepWidget):
             self._question_widgets.append(widget)
             self.questions_form.addRow(data_tr(question["label"]), widget)
         self.questions_box.setVisible(bool(self._question_widgets))
-        chain = [self.new_postal, self.new_address, self.new_building, *self._question_widgets, self.forms]
+        chain = [self.new_postal, self.new_address, self.new_building, self.move_date, self.household_head,
+                 self.relationship, *self._question_widgets, self.forms]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
@@ -226,6 +244,10 @@ class WhatStepWidget(StepWidget):
             self.new_postal.setText(self.flow.new_address["postal_code"])
             self.new_address.setText(self.flow.new_address["address"])
             self.new_building.setText(self.flow.new_address["building"])
+            self.move_date.setText(self.flow.new_address["move_date"])
+            head, relationship = self.flow.household_defaults()
+            self.household_head.setText(head)
+            self.relationship.setText(relationship)
 
     def _on_new_postal_edited(self, text: str) -> None:
         before = self.flow.new_address["address"]
@@ -238,6 +260,18 @@ class WhatStepWidget(StepWidget):
             if not problem:
                 self.new_address.setFocus()
                 self.new_address.end(False)
+        self._update_message()
+
+    def _on_move_date_edited(self, text: str) -> None:
+        problem = self.flow.set_move_date(text)
+        shown = ""
+        if problem and len(text.strip()) >= 6:
+            shown = problem
+        elif self.flow.new_address["move_date"]:
+            from madoguchi.wareki import format_wareki
+
+            shown = format_wareki(date.fromisoformat(self.flow.new_address["move_date"]))
+        self.move_date_note.setText(shown)
         self._update_message()
 
     def _on_new_address_edited(self, text: str) -> None:

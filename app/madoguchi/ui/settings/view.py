@@ -33,21 +33,44 @@ from madoguchi.ui.widgets.banner import BannerWidget
 class SettingsView(QTabWidget):
     """The workspace: PC settings and the form designer (Alt+1 / Alt+2 switch between them)."""
 
+    DESIGNER_TAB = 1
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from madoguchi.ui.settings.designer import FormDesignerWidget
-
         self.context = context
         self.pc_settings = PcSettingsWidget(context)
-        self.designer = FormDesignerWidget(context)
+        self._designer: QWidget | None = None
         self.addTab(self.pc_settings, self.tr("端末の設定 (Alt+1)"))
-        self.addTab(self.designer, self.tr("様式デザイナー (Alt+2)"))
-        for number, widget in ((1, self.pc_settings), (2, self.designer)):
+        # the designer loads every form and renders a page: built when first opened, not at start-up
+        self.addTab(QWidget(), self.tr("様式デザイナー (Alt+2)"))
+        self.currentChanged.connect(self._on_tab_changed)
+        for number in (1, 2):
             action = QAction(self)
             action.setShortcut(QKeySequence(f"Alt+{number}"))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            action.triggered.connect(lambda _=False, w=widget: self.setCurrentWidget(w))
+            action.triggered.connect(lambda _=False, index=number - 1: self.setCurrentIndex(index))
             self.addAction(action)
+
+    @property
+    def designer(self):  # noqa: ANN201 - FormDesignerWidget, imported lazily
+        if self._designer is None:
+            from madoguchi.ui.settings.designer import FormDesignerWidget
+
+            current = self.currentIndex()
+            self.blockSignals(True)
+            placeholder = self.widget(self.DESIGNER_TAB)
+            title = self.tabText(self.DESIGNER_TAB)
+            self._designer = FormDesignerWidget(self.context)
+            self.removeTab(self.DESIGNER_TAB)
+            self.insertTab(self.DESIGNER_TAB, self._designer, title)
+            placeholder.deleteLater()
+            self.setCurrentIndex(current)
+            self.blockSignals(False)
+        return self._designer
+
+    def _on_tab_changed(self, index: int) -> None:
+        if index == self.DESIGNER_TAB and self._designer is None:
+            self.setCurrentWidget(self.designer)
 
 
 class PcSettingsWidget(QWidget):
