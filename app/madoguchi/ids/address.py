@@ -75,10 +75,11 @@ def tidy(text: str) -> str:
     text = re.sub(r"(?<=[一二三四五六七八九十])目(?=[0-9０-９])", "丁目", text)  # 丁 of 丁目 lost
     text = _FOUR_LOOKALIKE.sub(lambda m: "４" if re.search(r"[０-９]", text) else "4", text)
     text = _DASH_LOOKALIKES.sub(lambda m: "－" if re.match(r"[０-９]", text[m.start() - 1]) else "-", text)
-    text = re.sub(r"(?<=号)[0-9０-９]$", "", text)  # nothing numeric follows the final 号
     tail = re.search(r"(?<=[0-9０-９号])([^0-9０-９号]{1,2})$", text)
     if tail and not any(text.endswith(ending) for ending in _LEGIT_ENDINGS):
         text = text[: tail.start()]
+    # nothing numeric follows the final 号 (checked once the noise above is gone: 号1ピ)
+    text = re.sub(r"(?<=号)[0-9０-９]$", "", text)
     return text
 
 

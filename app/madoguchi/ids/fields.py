@@ -348,7 +348,7 @@ BLOCK_CHARSET = "0123456789" + FULL_DIGITS + "-－丁目番地号の一二三四
 _KANJI_NUMBER = "[一二三四五六七八九十]+"
 #: the forms a block number takes (compared after NFKC): 1-2-3, 五丁目13番14号, 3丁目5番地7, 12番地3, 4の5 …
 _BLOCK_FORM = re.compile(
-    rf"(?:(?:{_KANJI_NUMBER}|\d+)丁目)?\d+(?:(?:番地?|-|の)\d+(?:(?:号|-|の)\d+)?(?:号)?|番地?|号)?")
+    rf"(?:(?:{_KANJI_NUMBER}|\d+)丁目)?\d+(?:(?:番地?|-|の)\d+(?:(?:-|の)\d+)?(?:号)?|番地?|号)?")
 _DASH_CHARS = "ー一‐—―−ｰ─-－="
 #: a clean block number read at least this sure needs no second look
 BLOCK_LOOK_CONFIDENCE = 0.85

@@ -155,6 +155,10 @@ class TesserocrEngine(OcrEngine):
         api.SetSourceResolution(300)
         text = api.GetUTF8Text().strip()
         confidences = api.AllWordConfidences()
+        if text and 0 in confidences:
+            # Tesseract reports 0 for a whole word when one character of it is unsure (the Y of a
+            # correct YR07437587JG): such a word gets its characters' mean confidence instead
+            confidences = self._symbol_mean_for_zero(api, confidences)
         confidence = (sum(confidences) / len(confidences) / 100.0) if confidences else 0.0
         found: list[tuple[str, float, tuple[int, int, int, int]]] = []
         if (words or symbols) and text:
@@ -168,6 +172,14 @@ class TesserocrEngine(OcrEngine):
                     found.append((word, item.Confidence(level) / 100.0, (x0, y0, x1 - x0, y1 - y0)))
         api.Clear()
         return Recognition(text, confidence, tuple(found))
+
+    def _symbol_mean_for_zero(self, api: Any, confidences: list[int]) -> list[float]:
+        level = self._tesserocr.RIL.SYMBOL
+        symbols = [item.Confidence(level) for item in self._tesserocr.iterate_level(api.GetIterator(), level)]
+        if not symbols:
+            return list(confidences)
+        mean = sum(symbols) / len(symbols)
+        return [mean if value == 0 else value for value in confidences]
 
     def describe(self) -> str:
         version = self._tesserocr.tesseract_version().splitlines()[0]
