@@ -6,6 +6,7 @@ keeps its placeholders, shortcuts and line breaks, and the real window must come
 
 from __future__ import annotations
 
+import inspect
 import re
 import subprocess
 import sys
@@ -100,13 +101,17 @@ def test_shipped_data_words_are_listed_for_translation() -> None:
     import yaml
 
     from madoguchi.ui.counter.data_text import WORDS
-    from madoguchi.visit_flow import CHECK_FIELDS, LIFE_EVENTS, FormsAdapter
+    from madoguchi.visit_flow import CHECK_FIELDS, LIFE_EVENTS, FormsAdapter, VisitFlow
 
     events = yaml.safe_load((ROOT / "forms" / "events.yaml").read_text(encoding="utf-8"))
     shipped = {label for _, label in FormsAdapter().life_events()} | {label for _, label in LIFE_EVENTS}
     shipped |= {question["label"] for question in events["questions"]}
     shipped |= {title for _, title in FormsAdapter().all_forms()}
     shipped |= {spec.label_ja for spec in CHECK_FIELDS}
+    # the What step's problems are literals in VisitFlow.what_problems
+    problems = set(re.findall(r'found\.append\("([^"]+)"\)', inspect.getsource(VisitFlow.what_problems)))
+    assert len(problems) >= 3, "VisitFlow.what_problems changed shape: update this test and data_text"
+    shipped |= problems
     assert shipped - set(WORDS) == set()
 
 

@@ -516,6 +516,10 @@
         <translation>Enter the new address.</translation>
     </message>
     <message>
+        <source>異動日を入力してください。</source>
+        <translation>Enter the date of the move.</translation>
+    </message>
+    <message>
         <source>帳票が選ばれていません。</source>
         <translation>No forms are selected.</translation>
     </message>
@@ -1623,6 +1627,22 @@
     <message>
         <source>方書（建物名・部屋）</source>
         <translation>Building / room</translation>
+    </message>
+    <message>
+        <source>例: 2026-11-18、R8.11.18、令和8年11月18日</source>
+        <translation>e.g. 2026-11-18, R8.11.18, 令和8年11月18日</translation>
+    </message>
+    <message>
+        <source>異動日</source>
+        <translation>Date of move</translation>
+    </message>
+    <message>
+        <source>世帯主</source>
+        <translation>Head of household</translation>
+    </message>
+    <message>
+        <source>続柄</source>
+        <translation>Relationship</translation>
     </message>
     <message>
         <source>確認事項</source>

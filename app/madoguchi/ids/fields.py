@@ -176,8 +176,8 @@ def scale_to_height(image: np.ndarray, target: int = 40) -> np.ndarray:
 def recognise_lines(engine: OcrEngine, grey: np.ndarray, bands: list[tuple[int, int]], spec: FieldSpec,
                     *, variant: int = 0, lines_out: list | None = None) -> Recognition:
     """The field's text from its line(s); with ``lines_out``, each line image as recognised and
-    its recognition with the characters' boxes are appended there (for a look at part of a line)."""
-    texts, confidences = [], []
+    its recognition are appended there (for a second look at the same lines)."""
+    texts, confidences, characters = [], [], []
     whitelist = CHARSETS.get(spec.charset, "")
     for top, bottom in bands:
         pad = max(2, (bottom - top) // 6)
@@ -187,17 +187,27 @@ def recognise_lines(engine: OcrEngine, grey: np.ndarray, bands: list[tuple[int, 
             line = binarise(line)
         elif variant == 2:
             line = cv2.GaussianBlur(line, (3, 3), 0)
-        target = (36, 36, 48)[variant]
+        elif variant == 3:
+            line = _sharpen(scale_to_height(line, 64))
+        target = (36, 36, 48, 64)[variant]
         line = _pad(scale_to_height(line, target))
         # the last look treats the crop as one raw line, without Tesseract's own layout analysis
-        result = engine.recognise(line, lang=spec.lang, psm=13 if variant == 2 else 7, whitelist=whitelist,
-                                  symbols=lines_out is not None)
+        result = engine.recognise(line, lang=spec.lang, psm=13 if variant == 2 else 7, whitelist=whitelist)
         if lines_out is not None:
             lines_out.append((line, result))
         texts.append(result.text)
         confidences.append(result.confidence)
+        characters.append(result.character_confidence if result.character_confidence is not None
+                          else result.confidence)
     text = "".join(t.replace("\n", " ") for t in texts) if spec.kind == "address" else " ".join(texts)
-    return Recognition(text, min(confidences) if confidences else 0.0)
+    character_confidence = min(characters) if characters and characters != confidences else None
+    return Recognition(text, min(confidences) if confidences else 0.0, character_confidence=character_confidence)
+
+
+def _sharpen(line: np.ndarray) -> np.ndarray:
+    """Unsharp mask: the strokes of a blurred camera capture (11 vs 1, 葵 vs 壮) apart again."""
+    blurred = cv2.GaussianBlur(line, (0, 0), 2.0)
+    return cv2.addWeighted(line, 1.8, blurred, -0.8, 0)
 
 
 def _trim_columns(line: np.ndarray) -> np.ndarray:
@@ -350,8 +360,6 @@ _KANJI_NUMBER = "[一二三四五六七八九十]+"
 _BLOCK_FORM = re.compile(
     rf"(?:(?:{_KANJI_NUMBER}|\d+)丁目)?\d+(?:(?:番地?|-|の)\d+(?:(?:-|の)\d+)?(?:号)?|番地?|号)?")
 _DASH_CHARS = "ー一‐—―−ｰ─-－="
-#: a clean block number read at least this sure needs no second look
-BLOCK_LOOK_CONFIDENCE = 0.85
 
 
 def _is_building_char(char: str) -> bool:
@@ -382,8 +390,8 @@ def _block_number_look(engine: OcrEngine, lines: list, best: Candidate) -> Candi
     rest = best.value[len(prefix):]
     building = _building_part(rest)
     block_now = unicodedata.normalize("NFKC", rest[: len(rest) - len(building)])
-    if _BLOCK_FORM.fullmatch(block_now) and best.valid and best.confidence >= BLOCK_LOOK_CONFIDENCE:
-        return best  # already a clean block number, read with confidence
+    if _BLOCK_FORM.fullmatch(re.sub(r"(?<=\d)[-－]+(?=\d)", "-", block_now)) and best.valid:
+        return best  # already a block number: the whitelist would only risk dropping a character
     # (ー too: a mincho dash looks like it, and without it the dash is dropped rather than read)
     whitelist = "".join(dict.fromkeys(prefix + BLOCK_CHARSET + "ー" + building))
     texts, confidences, symbols = [], [], []
@@ -402,6 +410,8 @@ def _block_number_look(engine: OcrEngine, lines: list, best: Candidate) -> Candi
     block = re.sub(r"(?<=\d)[-－一ー]+(?=\d)", "-", block)
     if not _BLOCK_FORM.fullmatch(block) or (building and not new_building):
         return best
+    if _groups(block) < _groups(block_now):
+        return best  # a number the first reading saw (if misread) was dropped, not read
     if len(text) == len(symbols) and _printed_full_width(rest, symbols[end: end + len(block)]):
         block = block.translate(str.maketrans("0123456789-", FULL_DIGITS + "－"))
     value = prefix + block + (building or new_building)
@@ -412,6 +422,11 @@ def _block_number_look(engine: OcrEngine, lines: list, best: Candidate) -> Candi
     confidence = max(best.confidence, min(confidences)) if best.valid else min(confidences)
     return Candidate(value, confidence, True, raw=best.raw, alternatives=(best.value, *best.alternatives),
                      extra=extra)
+
+
+def _groups(block: str) -> int:
+    """How many numbers a block number has, split at dashes and their look-alikes (8ーユー22: 3)."""
+    return len([part for part in re.split(f"[{re.escape(_DASH_CHARS)}]+", block) if part])
 
 
 def _building_part(rest: str) -> str:
@@ -499,16 +514,21 @@ def extract_field(engine: OcrEngine, card: np.ndarray, spec: FieldSpec,
             return None
         return Field("", 0.0, (x, y, w, h), valid=False, problem="nothing printed where the field should be")
     best: Candidate | None = None
+    best_result: Recognition | None = None
     lines: list = []
-    for variant in (0, 1, 2):
+    for variant in (0, 1, 2, 3):
         result = recognise_lines(engine, grey, bands, spec, variant=variant,
                                  lines_out=lines if spec.kind == "address" and variant == 0 else None)
         candidate = interpret(spec, result.text, result.confidence)
         if best is None or (candidate.valid, candidate.confidence) > (best.valid, best.confidence):
-            best = candidate
+            best, best_result = candidate, result
         if best.valid and best.confidence >= SECOND_LOOK_CONFIDENCE:
             break
     assert best is not None
+    if best.valid and best.confidence == 0.0 and best_result is not None and best_result.character_confidence:
+        # validated, but the engine scored it 0 for one unsure character: report what the
+        # characters say (capped below certain) rather than 0
+        best.confidence = best_result.character_confidence
     if spec.kind == "address" and lines:
         best = _block_number_look(engine, lines, best)
     if spec.optional and not best.valid:

@@ -87,13 +87,23 @@ def probe_engine(name: str = "tesserocr"):  # noqa: ANN201 - CheckResult importe
 SYSTEM_TESSDATA = Path("/usr/share/tesseract-ocr/5/tessdata")
 
 
+#: the highest confidence (0–1) a word Tesseract scored 0 can get from its characters' mean
+UNSURE_WORD_CONFIDENCE = 0.7
+
+
 @dataclass(frozen=True)
 class Recognition:
-    """Text of one crop, its mean confidence 0–1, and the words with their boxes (crop coordinates)."""
+    """Text of one crop, its mean confidence 0–1, and the words with their boxes (crop coordinates).
+
+    ``character_confidence``: when the engine scored a word 0 for one unsure character, the
+    confidence from the characters instead (what to report for a value that validated); None
+    when no word was scored 0. ``confidence`` stays the engine's own, which decides second looks.
+    """
 
     text: str
     confidence: float
     words: tuple[tuple[str, float, tuple[int, int, int, int]], ...] = ()
+    character_confidence: float | None = None
 
 
 class OcrEngine:
@@ -155,11 +165,10 @@ class TesserocrEngine(OcrEngine):
         api.SetSourceResolution(300)
         text = api.GetUTF8Text().strip()
         confidences = api.AllWordConfidences()
-        if text and 0 in confidences:
-            # Tesseract reports 0 for a whole word when one character of it is unsure (the Y of a
-            # correct YR07437587JG): such a word gets its characters' mean confidence instead
-            confidences = self._symbol_mean_for_zero(api, confidences)
         confidence = (sum(confidences) / len(confidences) / 100.0) if confidences else 0.0
+        character_confidence = None
+        if text and 0 in confidences:
+            character_confidence = self._character_confidence(api, confidences)
         found: list[tuple[str, float, tuple[int, int, int, int]]] = []
         if (words or symbols) and text:
             iterator = api.GetIterator()
@@ -171,15 +180,19 @@ class TesserocrEngine(OcrEngine):
                     x0, y0, x1, y1 = box
                     found.append((word, item.Confidence(level) / 100.0, (x0, y0, x1 - x0, y1 - y0)))
         api.Clear()
-        return Recognition(text, confidence, tuple(found))
+        return Recognition(text, confidence, tuple(found), character_confidence)
 
-    def _symbol_mean_for_zero(self, api: Any, confidences: list[int]) -> list[float]:
+    def _character_confidence(self, api: Any, confidences: list[int]) -> float | None:
+        """Tesseract scores a whole word 0 when one character of it is unsure (the Y of a correct
+        YR07437587JG): such a word's characters' mean instead, at most UNSURE_WORD_CONFIDENCE
+        (one character was unsure)."""
         level = self._tesserocr.RIL.SYMBOL
         symbols = [item.Confidence(level) for item in self._tesserocr.iterate_level(api.GetIterator(), level)]
         if not symbols:
-            return list(confidences)
-        mean = sum(symbols) / len(symbols)
-        return [mean if value == 0 else value for value in confidences]
+            return None
+        mean = min(sum(symbols) / len(symbols), UNSURE_WORD_CONFIDENCE * 100)
+        fixed = [mean if value == 0 else value for value in confidences]
+        return sum(fixed) / len(fixed) / 100.0
 
     def describe(self) -> str:
         version = self._tesserocr.tesseract_version().splitlines()[0]

@@ -51,6 +51,7 @@ WORDS: tuple[str, ...] = (
     # What step problems (madoguchi.visit_flow.VisitFlow.what_problems)
     QT_TRANSLATE_NOOP("DataText", "手続を選んでください。"),
     QT_TRANSLATE_NOOP("DataText", "新しい住所を入力してください。"),
+    QT_TRANSLATE_NOOP("DataText", "異動日を入力してください。"),
     QT_TRANSLATE_NOOP("DataText", "帳票が選ばれていません。"),
 )
 
