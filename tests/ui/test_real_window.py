@@ -41,6 +41,7 @@ def _not_blank(path: Path) -> bool:
 def test_real_window_screenshot_of_every_workspace(results_dir: Path, madoguchi_home: Path) -> None:
     report = _tour(results_dir, madoguchi_home)
     assert report["platform"] == "xcb"
+    assert report["database"] is True
     assert [s["workspace"] for s in report["shots"]] == [s["current"] for s in report["shots"]]
     assert len(report["shots"]) == 6
     for shot in report["shots"]:

@@ -12,6 +12,10 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+# Run as a script, this folder comes first on sys.path, where the tests/ui/queue package would
+# hide the standard library's queue module.
+sys.path[:] = [p for p in sys.path if not p or Path(p).resolve() != Path(__file__).resolve().parent]
+
 
 def _wait(ms: int) -> None:
     """Run the event loop for ``ms`` (QTest.qWait holds the GIL and starves worker threads)."""
@@ -56,7 +60,7 @@ def main() -> int:
         _wait(50)
         deadline += 1
     args.out_dir.mkdir(parents=True, exist_ok=True)
-    report = {"platform": QApplication.platformName(), "shots": []}
+    report = {"platform": QApplication.platformName(), "database": context.database is not None, "shots": []}
     suffix = ("-large" if args.large else "") + ("-contrast" if args.high_contrast else "") + (
         "-en" if args.lang != "ja" else "")
     for number, spec in enumerate(WORKSPACES, start=1):
