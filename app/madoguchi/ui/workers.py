@@ -37,9 +37,16 @@ class _Task(QRunnable):
             result = self.fn(*self.args, **self.kwargs)
         except BaseException as exc:  # noqa: BLE001 - delivered to the UI thread, which decides
             log.debug("background task failed: %s", "".join(traceback.format_exception_only(exc)).strip())
-            self.signals.failed.emit(exc)
+            self._deliver(self.signals.failed, exc)
         else:
-            self.signals.finished.emit(result)
+            self._deliver(self.signals.finished, result)
+
+    def _deliver(self, signal, value: object) -> None:  # noqa: ANN001 - a bound Signal
+        try:
+            signal.emit(value)
+        except RuntimeError:
+            # the application is shutting down and took the signals object with it: nobody is listening
+            log.debug("background result dropped at shutdown")
 
 
 def _owner_of(callback: Callable[..., Any] | None) -> QObject | None:
@@ -79,10 +86,22 @@ def run_in_background(fn: Callable[..., Any], *args: Any, on_done: Callable[[Any
 
     task.signals.finished.connect(_done)
     task.signals.failed.connect(_failed)
+    if pool is not None and pool not in _pools:
+        _pools.append(pool)
     (pool or QThreadPool.globalInstance()).start(task)
     return task
 
 
+#: the views' own pools (a reader's dedicated thread …), so that shutdown waits for them too
+_pools: list[QThreadPool] = []
+
+
 def wait_for_background(timeout_ms: int = 30000) -> bool:
-    """Wait until every background task ended (tests, shutdown)."""
-    return QThreadPool.globalInstance().waitForDone(timeout_ms)
+    """Wait until every background task ended, on the global pool and the views' own (tests, shutdown)."""
+    done = QThreadPool.globalInstance().waitForDone(timeout_ms)
+    for pool in list(_pools):
+        if shiboken6.isValid(pool):
+            done = pool.waitForDone(timeout_ms) and done
+        else:
+            _pools.remove(pool)
+    return done

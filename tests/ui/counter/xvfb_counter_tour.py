@@ -18,6 +18,14 @@ from dataclasses import replace
 from pathlib import Path
 
 
+def _pump(ms: int) -> None:
+    """Run the event loop for ``ms``: QTest.qWait holds the GIL and starves the worker threads."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("out_dir", type=Path)
@@ -58,7 +66,7 @@ def main() -> int:
     def wait(condition, ms: int = 120000) -> None:  # generous: CI shares two cores  # noqa: ANN001
         waited = 0
         while not condition() and waited < ms:
-            QTest.qWait(50)
+            _pump(50)
             waited += 50
         if not condition():
             shot("timeout")
@@ -69,7 +77,7 @@ def main() -> int:
             raise SystemExit(f"timed out at step {view.flow.step.value}")
 
     def shot(name: str) -> None:
-        QTest.qWait(250)
+        _pump(250)
         path = args.out_dir / f"{len(report['shots']) + 1:02d}-{name}{suffix}.png"
         window.screen().grabWindow(0).save(str(path))
         report["shots"].append(str(path))
@@ -88,7 +96,7 @@ def main() -> int:
     wait(lambda: context.user is not None and context.database is not None)
     window.show_workspace("counter")
     wait(lambda: view.reader is not None and view.drafts is not None)
-    QTest.qWait(200)
+    _pump(200)
     shot("who")
     key(Qt.Key.Key_F3)
     wait(lambda: view.flow.step == Step.CARD, 10000)
@@ -130,7 +138,7 @@ def main() -> int:
     if item is not None:
         view.preview.trace.setCurrentItem(item)
         view.preview.trace.setFocus()
-        QTest.qWait(500)  # the text search behind the highlight runs in the background
+        _pump(500)  # the text search behind the highlight runs in the background
         shot("preview-traced")
     if args.printer_off_first and args.printer:
         subprocess.run(["cupsdisable", args.printer], check=False)
