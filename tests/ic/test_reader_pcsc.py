@@ -137,10 +137,8 @@ def test_no_reader(virtual_card: VirtualCard) -> None:
 def test_no_card(virtual_card: VirtualCard, reader: IcCardReader) -> None:
     assert reader.available()
     assert not reader.card_present()
-    started = time.monotonic()
     with pytest.raises(NoCard):
         reader.wait_for_card(0.5)
-    assert time.monotonic() - started < 3
     with pytest.raises(NoCard):
         reader.read("1234")
 

@@ -10,15 +10,12 @@ import json
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.support.qtwait import pump, use_project_root  # noqa: E402
 
-def _pump(ms: int) -> None:
-    """Run the event loop for ``ms``: QTest.qWait holds the GIL and starves the worker threads
-    (the database opens in the background, so the login dialog would never come)."""
-    from PySide6.QtCore import QEventLoop, QTimer
+use_project_root(__file__)
 
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
+
 
 
 def main() -> int:
@@ -45,7 +42,7 @@ def main() -> int:
     def wait(condition, ms: int = 20000) -> None:  # noqa: ANN001
         waited = 0
         while not condition() and waited < ms:
-            _pump(50)
+            pump(50)
             waited += 50
         if not condition():
             shot("timeout")
@@ -53,7 +50,7 @@ def main() -> int:
                              f"dialog={flow.dialog}, focus={QApplication.focusWidget()}")
 
     def shot(name: str) -> None:
-        _pump(300)
+        pump(300)
         path = out_dir / f"privacy-{name}.png"
         window.screen().grabWindow(0).save(str(path))
         report["shots"][name] = str(path)
@@ -80,7 +77,7 @@ def main() -> int:
     QTest.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     wait(lambda: context.user is None and isinstance(flow.dialog, LoginDialog) and flow.dialog.isVisible())
     QTest.qWaitForWindowActive(flow.dialog)  # X activates the new dialog asynchronously
-    _pump(300)
+    pump(300)
     QTest.keyClick(QApplication.focusWidget() or flow.dialog, Qt.Key.Key_F3)  # the demo admin's button
     wait(lambda: context.user is not None)
     report["visible"]["admin"] = visible()

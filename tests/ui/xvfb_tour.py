@@ -12,18 +12,12 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-# Run as a script, this folder comes first on sys.path, where the tests/ui/queue package would
-# hide the standard library's queue module.
-sys.path[:] = [p for p in sys.path if not p or Path(p).resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.support.qtwait import pump, use_project_root  # noqa: E402
+
+use_project_root(__file__)
 
 
-def _wait(ms: int) -> None:
-    """Run the event loop for ``ms`` (QTest.qWait holds the GIL and starves worker threads)."""
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
 
 
 def main() -> int:
@@ -57,7 +51,7 @@ def main() -> int:
     wait_for_background(20000)
     deadline = 0
     while context.database is None and context.database_error is None and deadline < 200:
-        _wait(50)
+        pump(50)
         deadline += 1
     args.out_dir.mkdir(parents=True, exist_ok=True)
     report = {"platform": QApplication.platformName(), "database": context.database is not None, "shots": []}
@@ -65,7 +59,7 @@ def main() -> int:
         "-en" if args.lang != "ja" else "")
     for number, spec in enumerate(WORKSPACES, start=1):
         QTest.keyClick(window, Qt.Key(Qt.Key.Key_0.value + number), Qt.KeyboardModifier.ControlModifier)
-        _wait(300)
+        pump(300)
         screen = window.screen().grabWindow(0)  # the real X root window
         path = args.out_dir / f"workspace-{number}-{spec.key}{suffix}.png"
         screen.save(str(path))

@@ -54,7 +54,7 @@ def compile_translation(language: str, out_dir: Path | None = None) -> Path | No
     completed = subprocess.run([*tool, "-silent", str(source), "-qm", str(target)], capture_output=True,
                                text=True, check=False)
     if completed.returncode != 0 or not target.exists():
-        log.warning("lrelease failed for %s: %s", source.name, completed.stderr.strip()[:200])
+        log.warning("lrelease failed for %s (exit %d)", source.name, completed.returncode)
         return None
     return target
 

@@ -17,14 +17,12 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+from tests.support.qtwait import pump, use_project_root  # noqa: E402
 
-def _pump(ms: int) -> None:
-    """Run the event loop for ``ms``: QTest.qWait holds the GIL and starves the worker threads."""
-    from PySide6.QtCore import QEventLoop, QTimer
+use_project_root(__file__)
 
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
+
 
 def main() -> int:
     parser = argparse.ArgumentParser()
@@ -66,7 +64,7 @@ def main() -> int:
     def wait(condition, ms: int = 120000) -> None:  # generous: CI shares two cores  # noqa: ANN001
         waited = 0
         while not condition() and waited < ms:
-            _pump(50)
+            pump(50)
             waited += 50
         if not condition():
             shot("timeout")
@@ -77,7 +75,7 @@ def main() -> int:
             raise SystemExit(f"timed out at step {view.flow.step.value}")
 
     def shot(name: str) -> None:
-        _pump(250)
+        pump(250)
         path = args.out_dir / f"{len(report['shots']) + 1:02d}-{name}{suffix}.png"
         window.screen().grabWindow(0).save(str(path))
         report["shots"].append(str(path))
@@ -96,7 +94,7 @@ def main() -> int:
     wait(lambda: context.user is not None and context.database is not None)
     window.show_workspace("counter")
     wait(lambda: view.reader is not None and view.drafts is not None)
-    _pump(200)
+    pump(200)
     shot("who")
     key(Qt.Key.Key_F3)
     wait(lambda: view.flow.step == Step.CARD, 10000)
@@ -138,7 +136,7 @@ def main() -> int:
     if item is not None:
         view.preview.trace.setCurrentItem(item)
         view.preview.trace.setFocus()
-        _pump(500)  # the text search behind the highlight runs in the background
+        pump(500)  # the text search behind the highlight runs in the background
         shot("preview-traced")
     if args.printer_off_first and args.printer:
         subprocess.run(["cupsdisable", args.printer], check=False)

@@ -4,7 +4,6 @@ view too; the オフライン banner when the database goes away, and recovery o
 from __future__ import annotations
 
 import io
-import time
 import wave
 from pathlib import Path
 
@@ -34,7 +33,7 @@ def _latest(view) -> str:  # noqa: ANN001
 
 
 @pytest.mark.postgres
-def test_call_shows_within_a_second_and_after_restart(qtbot, make_context, postgres_url: str) -> None:
+def test_call_shows_on_the_board_and_after_restart(qtbot, make_context, postgres_url: str) -> None:
     database = open_database(postgres_url)
     seed_defaults(database, counters=3)
     queue = TicketQueue(database, "honcho", terminal="counter-pc")
@@ -46,15 +45,13 @@ def test_call_shows_within_a_second_and_after_restart(qtbot, make_context, postg
     assert _latest(view) == ""
     announced: list[tuple[str, int]] = []
     view.call_announced.connect(lambda label, counter: announced.append((label, counter)))
-    started = time.monotonic()
-    queue.call_next(1)  # another PC calls A-001 to counter 1
-    qtbot.waitUntil(lambda: _latest(view) == "A-001 1番窓口", timeout=1000)
-    elapsed = time.monotonic() - started
-    assert elapsed < 1.0, elapsed
+    # another PC calls A-001 to counter 1; NOTIFY brings it (the 1 s target: benchmarks/bench_queue_notify.py)
+    queue.call_next(1)
+    qtbot.waitUntil(lambda: _latest(view) == "A-001 1番窓口", timeout=10000)
     assert announced == [("A-001", 1)]
     assert "A-001" in view.board.ticker.text()
     queue.call_next(2)
-    qtbot.waitUntil(lambda: _latest(view) == "B-001 2番窓口", timeout=1000)
+    qtbot.waitUntil(lambda: _latest(view) == "B-001 2番窓口", timeout=10000)
     assert view.board.call_rows[0][0].property("latest") == "true"
     assert view.board.call_rows[1][1].text() == "A-001"
     assert view.board.service_rows["A"][1].text() == "1人"
@@ -68,10 +65,8 @@ def test_call_shows_within_a_second_and_after_restart(qtbot, make_context, postg
     assert _latest(restarted) == "B-001 2番窓口"
     qtbot.waitUntil(lambda: restarted.link.watcher is not None and restarted.link.watcher.online, timeout=10000)
     queue.served("A-001")
-    started = time.monotonic()
     queue.call_next(1)
-    qtbot.waitUntil(lambda: _latest(restarted) == "A-002 1番窓口", timeout=1000)
-    assert time.monotonic() - started < 1.0
+    qtbot.waitUntil(lambda: _latest(restarted) == "A-002 1番窓口", timeout=10000)
     assert again == [("A-002", 1)]
     stop_view(restarted)
     database.dispose()

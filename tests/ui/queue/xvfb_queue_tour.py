@@ -16,17 +16,15 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+from tests.support.qtwait import pump, use_project_root  # noqa: E402
+
+use_project_root(__file__)
+
 #: a printer name no print system knows: the tour shows the clerk's choice after a failed print
 MISSING_PRINTER = "receipt-printer-offline"
 
 
-def wait(ms: int) -> None:
-    """Let the event loop run (QTest.qWait keeps the GIL from the worker threads)."""
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
 
 
 def wait_until(predicate, timeout_ms: int = 20000) -> bool:  # noqa: ANN001
@@ -34,7 +32,7 @@ def wait_until(predicate, timeout_ms: int = 20000) -> bool:  # noqa: ANN001
     while not predicate():
         if waited > timeout_ms:
             return False
-        wait(50)
+        pump(50)
         waited += 50
     return True
 
@@ -117,14 +115,14 @@ def main() -> int:
     report: dict = {"platform": QApplication.platformName(), "issued_earlier": issued, "shots": []}
 
     def shot(name: str, **extra: object) -> None:
-        wait(400)
+        pump(400)
         report["shots"].append({"name": name, **grab(window, args.out_dir / f"{name}.png"), **extra})
 
     reception = window.views["reception"]
     QTest.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     wait_until(lambda: reception.snapshot is not None and reception.snapshot.waiting_total > 0)
     shot("1-reception", waiting=reception.snapshot.waiting_total)
-    wait(300)
+    pump(300)
     # a real key press where the keyboard focus is after Ctrl+1 (証明書; the receipt printer is off)
     QTest.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_2)
     wait_until(lambda: reception.pending is not None, 30000)
@@ -142,7 +140,7 @@ def main() -> int:
         live.served(current)
     called = live.call_next(4)
     wait_until(lambda: display.board.call_rows[0][1].text() == (called.label if called else ""), 5000)
-    wait(1500)  # the voice set-up reports in the meantime
+    pump(1500)  # the voice set-up reports in the meantime
     report["voice"] = {"engine": display.announcer.voice_report.engine,
                        "voice": display.announcer.voice_report.voice,
                        "engines": list(display.announcer.voice_report.engines),
@@ -152,7 +150,7 @@ def main() -> int:
 
     lobby = display.open_lobby_window()
     QTest.qWaitForWindowExposed(lobby)
-    wait(800)
+    pump(800)
     for index in (1, 5):  # English, then Nepali in the rotation
         lobby.board._ticker_index = index  # noqa: SLF001 - jump the rotation for the screenshot
         lobby.board._show_ticker()  # noqa: SLF001
