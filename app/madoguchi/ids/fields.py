@@ -3,8 +3,9 @@
 For each field of the layout: take its prior box, shifted by where its printed label was
 actually found (the anchors), widened by a margin; clean the crop (security pattern and uneven
 light removed); find the text line(s) in it by their ink profile; recognise them with the
-field's character set; parse and validate. A field that fails validation or has a low
-confidence gets a second look with other preprocessing, for that field only.
+field's character set; parse and validate. Each field is read again with other preprocessing
+until two reads agree (a vote, see ``_vote``): a field read clearly costs two reads, a doubtful
+one up to eight.
 """
 
 from __future__ import annotations
@@ -45,8 +46,6 @@ NATIONALITIES = (
     "イタリア", "スペイン", "メキシコ", "ボリビア", "アルゼンチン", "ナイジェリア", "ガーナ", "エジプト", "トルコ",
     "イラン", "ラオス", "シンガポール", "ニュージーランド", "ウクライナ", "ポーランド", "香港",
 )
-#: below this the reader takes a second look even if the value validated
-SECOND_LOOK_CONFIDENCE = 0.80
 
 
 @dataclass
@@ -173,6 +172,35 @@ def scale_to_height(image: np.ndarray, target: int = 40) -> np.ndarray:
     return cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC if factor > 1 else cv2.INTER_AREA)
 
 
+#: the preprocessing variants in the order they are tried; reads stop as soon as the valid
+#: values agree strongly enough (see ``extract_field``). Measured on camera and scan captures of
+#: the tuning seeds: each variant alone gets 72–87 % of the fields, a vote over them 92 %.
+VARIANTS = (0, 1, 2, 3, 4, 7, 8, 5)
+#: (target line height, page-segmentation mode) per variant
+_VARIANT_SHAPE = {0: (36, 7), 1: (36, 7), 2: (48, 13), 3: (64, 7), 4: (36, 7), 5: (48, 7), 7: (56, 7), 8: (30, 7)}
+
+
+def prepare_line(line: np.ndarray, variant: int) -> np.ndarray:
+    """One text line (cleaned grey) as the variant shows it to the engine:
+    0 as is, 1 binarised, 2 smoothed, 3 enlarged and sharpened, 4 as is (from the luminance
+    image, see ``extract_field``), 5 enlarged with Lanczos, 7 enlarged and lightly sharpened,
+    8 small (what a faint, thin stroke needs)."""
+    target, _ = _VARIANT_SHAPE[variant]
+    if variant == 1:
+        line = binarise(line)
+    elif variant == 2:
+        line = cv2.GaussianBlur(line, (3, 3), 0)
+    elif variant == 3:
+        line = _sharpen(scale_to_height(line, 64))
+    elif variant == 5:
+        factor = target / max(1, line.shape[0])
+        line = cv2.resize(line, None, fx=factor, fy=factor, interpolation=cv2.INTER_LANCZOS4)
+    elif variant == 7:
+        line = scale_to_height(line, target)
+        line = cv2.addWeighted(line, 1.5, cv2.GaussianBlur(line, (0, 0), 1.2), -0.5, 0)
+    return _pad(scale_to_height(line, target))
+
+
 def recognise_lines(engine: OcrEngine, grey: np.ndarray, bands: list[tuple[int, int]], spec: FieldSpec,
                     *, variant: int = 0, lines_out: list | None = None) -> Recognition:
     """The field's text from its line(s); with ``lines_out``, each line image as recognised and
@@ -181,18 +209,9 @@ def recognise_lines(engine: OcrEngine, grey: np.ndarray, bands: list[tuple[int, 
     whitelist = CHARSETS.get(spec.charset, "")
     for top, bottom in bands:
         pad = max(2, (bottom - top) // 6)
-        line = grey[max(0, top - pad): bottom + pad]
-        line = _trim_columns(line)
-        if variant == 1:
-            line = binarise(line)
-        elif variant == 2:
-            line = cv2.GaussianBlur(line, (3, 3), 0)
-        elif variant == 3:
-            line = _sharpen(scale_to_height(line, 64))
-        target = (36, 36, 48, 64)[variant]
-        line = _pad(scale_to_height(line, target))
-        # the last look treats the crop as one raw line, without Tesseract's own layout analysis
-        result = engine.recognise(line, lang=spec.lang, psm=13 if variant == 2 else 7, whitelist=whitelist)
+        line = prepare_line(_trim_columns(grey[max(0, top - pad): bottom + pad]), variant)
+        # variant 2 treats the crop as one raw line, without Tesseract's own layout analysis
+        result = engine.recognise(line, lang=spec.lang, psm=_VARIANT_SHAPE[variant][1], whitelist=whitelist)
         if lines_out is not None:
             lines_out.append((line, result))
         texts.append(result.text)
@@ -489,6 +508,60 @@ def _nationality_candidate(compact: str, confidence: float) -> Candidate:
 # --- one field --------------------------------------------------------------------------------
 
 
+#: reading stops once one value has this much weight (each valid read weighs 0.5 + its
+#: confidence): two reads that agree with a mean confidence of 0.6, or three that agree
+AGREEMENT = 2.2
+
+
+def _vote(engine: OcrEngine, crop: np.ndarray, grey: np.ndarray, bands: list[tuple[int, int]],
+          spec: FieldSpec) -> tuple[Candidate, list]:
+    """Read the field with one preprocessing variant after the other and let the valid values
+    vote; stop as soon as one value has AGREEMENT weight. No single read is trusted alone: on
+    blurred camera captures a confident read is still wrong one time in ten, while two
+    differently prepared reads rarely make the same mistake.
+
+    The winner's confidence is its best read's confidence times the share of the vote it got
+    (a value the reads disagreed on is reported as less certain). When no read validated, the
+    most confident invalid one is returned. Also returns the address lines of the first read
+    (for the block-number look)."""
+    votes: dict[str, float] = {}
+    winners: dict[str, Candidate] = {}
+    fallback: Candidate | None = None
+    lines: list = []
+    luminance: np.ndarray | None = None
+    for variant in VARIANTS:
+        source = grey
+        if variant == 4:
+            # the luminance image: keeps strokes the brightest channel washes out (coloured glare)
+            if luminance is None:
+                luminance = remove_rules(clean_crop(crop, luminance=True))
+            source = luminance
+        result = recognise_lines(engine, source, bands, spec, variant=variant,
+                                 lines_out=lines if spec.kind == "address" and variant == 0 else None)
+        candidate = interpret(spec, result.text, result.confidence)
+        if candidate.valid and candidate.confidence == 0.0 and result.character_confidence:
+            # validated, but the engine scored it 0 for one unsure character: what the
+            # characters say (capped below certain) rather than 0
+            candidate.confidence = result.character_confidence
+        if fallback is None or (candidate.valid, candidate.confidence) > (fallback.valid, fallback.confidence):
+            fallback = candidate
+        if candidate.valid:
+            votes[candidate.value] = votes.get(candidate.value, 0.0) + 0.5 + candidate.confidence
+            if candidate.value not in winners or candidate.confidence > winners[candidate.value].confidence:
+                winners[candidate.value] = candidate
+            if votes[candidate.value] >= AGREEMENT:
+                break
+    assert fallback is not None
+    if not votes:
+        return fallback, lines
+    value = max(votes, key=votes.get)
+    best = winners[value]
+    best.confidence = round(best.confidence * votes[value] / sum(votes.values()), 3)
+    others = tuple(v for v in sorted(votes, key=votes.get, reverse=True) if v != value)
+    best.alternatives = (*best.alternatives, *(v for v in others if v not in best.alternatives))
+    return best, lines
+
+
 def extract_field(engine: OcrEngine, card: np.ndarray, spec: FieldSpec,
                   anchor: tuple[float, float, float] = (0.0, 0.0, -1.0)) -> Field | None:
     """Read one field; None when an optional field is not printed (the 2026 My Number card's sex).
@@ -513,22 +586,7 @@ def extract_field(engine: OcrEngine, card: np.ndarray, spec: FieldSpec,
         if spec.optional:
             return None
         return Field("", 0.0, (x, y, w, h), valid=False, problem="nothing printed where the field should be")
-    best: Candidate | None = None
-    best_result: Recognition | None = None
-    lines: list = []
-    for variant in (0, 1, 2, 3):
-        result = recognise_lines(engine, grey, bands, spec, variant=variant,
-                                 lines_out=lines if spec.kind == "address" and variant == 0 else None)
-        candidate = interpret(spec, result.text, result.confidence)
-        if best is None or (candidate.valid, candidate.confidence) > (best.valid, best.confidence):
-            best, best_result = candidate, result
-        if best.valid and best.confidence >= SECOND_LOOK_CONFIDENCE:
-            break
-    assert best is not None
-    if best.valid and best.confidence == 0.0 and best_result is not None and best_result.character_confidence:
-        # validated, but the engine scored it 0 for one unsure character: report what the
-        # characters say (capped below certain) rather than 0
-        best.confidence = best_result.character_confidence
+    best, lines = _vote(engine, crop, grey, bands, spec)
     if spec.kind == "address" and lines:
         best = _block_number_look(engine, lines, best)
     if spec.optional and not best.valid:
