@@ -19,6 +19,17 @@ _FOUR_LOOKALIKE = re.compile(r"[キオ](?=[ー一‐—―−ｰ─\-－][0-9０
 # and a full-width １ as ユ
 _ONE_LOOKALIKE = re.compile(r"ユ(?=[ー一‐—―−ｰ─\-－][0-9０-９])")
 _LEGIT_ENDINGS = ("丁目", "番地", "番", "号", "階", "室", "棟")
+_DASHES = "ー一‐—―−ｰ─\\-－"
+# after a number and a dash only a number can follow: kana there are misread digits
+_DIGIT_AFTER_DASH = re.compile(rf"(?<=[0-9０-９][{_DASHES}])([キオォユュ])(?![0-9０-９])")
+# 丁目 always has its number: a kana or kanji that looks like a numeral there is that numeral
+_CHOME_NUMERAL = {"上": "七", "ヒ": "七", "セ": "七", "モ": "七", "匕": "七", "ニ": "二", "こ": "二", "ミ": "三",
+                  "王": "五", "互": "五", "大": "六", "ナ": "六", "人": "八", "入": "八", "ハ": "八", "丸": "九",
+                  "力": "九", "カ": "九", "匹": "四", "西": "四", "ー": "一"}
+_CHOME_LOOKALIKE = re.compile(rf"(?<=[\u3040-\u30ff\u4e00-\u9fff])([{''.join(_CHOME_NUMERAL)}])(?=丁目)")
+# katakana words of building names that OCR gets one dot wrong (ポ/ボ, ツ/ッ, ゾ/ソ)
+_BUILDING_WORDS = {"コーボ": "コーポ", "ハイッ": "ハイツ", "メソン": "メゾン", "マンシヨン": "マンション",
+                   "レジテンス": "レジデンス", "ハレス": "パレス"}
 
 
 @dataclass(frozen=True)
@@ -70,7 +81,12 @@ def tidy(text: str) -> str:
     text = re.sub(r"\s+", "", text)
     text = re.sub(r"(?<=[0-9０-９－\-])了", "7", text)  # a mincho ７ read as 了
     # 丁 of 丁目 read as 十, 本 or 寸 after the number
-    text = re.sub(r"(?<=[一二三四五六七八九0-9０-９])[十本寸丁]目", "丁目", text)
+    text = re.sub(r"(?<=[一二三四五六七八九0-9０-９])[十本寸丁』「」]目", "丁目", text)
+    text = _CHOME_LOOKALIKE.sub(lambda m: _CHOME_NUMERAL[m.group(1)], text)
+    text = _DIGIT_AFTER_DASH.sub(lambda m: ("４" if m.group(1) in "キオォ" else "１")
+                                 if re.search(r"[０-９]", text) else ("4" if m.group(1) in "キオォ" else "1"), text)
+    for misread, word in _BUILDING_WORDS.items():
+        text = text.replace(misread, word)
     text = _ONE_LOOKALIKE.sub(lambda m: "１" if re.search(r"[０-９]", text) else "1", text)
     text = re.sub(r"(?<=[一二三四五六七八九十])目(?=[0-9０-９])", "丁目", text)  # 丁 of 丁目 lost
     text = _FOUR_LOOKALIKE.sub(lambda m: "４" if re.search(r"[０-９]", text) else "4", text)
@@ -178,3 +194,22 @@ def _with_town(pref_name: str, city_name: str, rest: str, *,
 
 def _exact_prefix_is_numbered(rest: str) -> bool:
     return bool(re.match(r"[0-9０-９]", rest))
+
+
+def city_of(text: str) -> tuple[str, str, list[str]] | None:
+    """The prefecture and city an OCR'd address starts with (nearest real ones) and the towns of
+    that city; None when no city is near enough."""
+    value = tidy(text)
+    prefecture = _best_prefix(value, list(postal.PREFECTURES), 1)
+    if prefecture is not None:
+        pref_name, used = prefecture
+        for pref_used in dict.fromkeys((used, len(pref_name), len(pref_name) - 1, len(pref_name) + 1)):
+            city = _best_prefix(value[pref_used:], postal.cities_of(pref_name), 2)
+            if city is not None:
+                return pref_name, city[0], postal.towns_of(pref_name, city[0])
+        return None
+    found = {(pref, city) for pref, city, _ in _city_anywhere(value)}
+    if len(found) != 1:
+        return None
+    pref_name, city_name = found.pop()
+    return pref_name, city_name, postal.towns_of(pref_name, city_name)

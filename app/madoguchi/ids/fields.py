@@ -230,12 +230,39 @@ def _sharpen(line: np.ndarray) -> np.ndarray:
 
 
 def _trim_columns(line: np.ndarray) -> np.ndarray:
+    """The line without the blank columns at its ends, and without a cut glyph of the
+    neighbouring field at either edge (the 生 before the My Number card's expiry, which the
+    engine would otherwise merge with the first digit)."""
     ink = (line < 128).sum(axis=0)
     columns = np.nonzero(ink > 0)[0]
     if columns.size == 0:
         return line
+    first, last = _drop_edge_fragments(columns, line.shape[1], line.shape[0])
     pad = max(4, line.shape[0] // 3)
-    return line[:, max(0, columns[0] - pad): columns[-1] + pad + 1]
+    return line[:, max(0, first - pad): last + pad + 1]
+
+
+def _drop_edge_fragments(columns: np.ndarray, width: int, height: int) -> tuple[int, int]:
+    """First and last ink column, skipping a narrow run of ink that touches the crop's edge and
+    is set apart from the rest by a gap: part of a character the crop cut through."""
+    runs: list[list[int]] = []
+    for column in columns.tolist():
+        if runs and column - runs[-1][1] <= 1:
+            runs[-1][1] = column
+        else:
+            runs.append([column, column])
+    # group runs into glyph-like pieces: runs closer than a quarter of the height belong together
+    pieces: list[list[int]] = []
+    for start, end in runs:
+        if pieces and start - pieces[-1][1] < height * 0.25:
+            pieces[-1][1] = end
+        else:
+            pieces.append([start, end])
+    if len(pieces) >= 2 and pieces[0][0] <= 1 and pieces[0][1] - pieces[0][0] < 0.6 * height:
+        pieces.pop(0)
+    if len(pieces) >= 2 and pieces[-1][1] >= width - 2 and pieces[-1][1] - pieces[-1][0] < 0.6 * height:
+        pieces.pop()
+    return pieces[0][0], pieces[-1][1]
 
 
 # --- parsing per kind ------------------------------------------------------------------------
@@ -365,6 +392,8 @@ def _block_number_problem(address: str) -> str:
     split = postal.split_address(address)
     if split is None or not split[2]:
         return ""
+    if re.search(r"(?<![一二三四五六七八九十0-9０-９])丁目", address):
+        return "the number before 丁目 is missing"
     block = split[3][:8]
     # (a kanji start is fine: 字 names and the like follow the town in the postal data's sense)
     if re.search(r"[A-Za-z\u3040-\u309f]", block) or "--" in block or block.startswith("-"):
@@ -441,6 +470,51 @@ def _block_number_look(engine: OcrEngine, lines: list, best: Candidate) -> Candi
     confidence = max(best.confidence, min(confidences)) if best.valid else min(confidences)
     return Candidate(value, confidence, True, raw=best.raw, alternatives=(best.value, *best.alternatives),
                      extra=extra)
+
+
+def _town_look(engine: OcrEngine, lines: list, best: Candidate) -> Candidate:
+    """Second look at an address whose town could not be matched, or only by correcting it.
+
+    The prefecture and city are usually read right (or corrected) even when a rare kanji of the
+    town is not (美篶 read as 美六, 扇町 as 馬町). The line is read again allowing only the
+    characters of that city's real towns, of the prefecture and city, of block numbers and of
+    the building name as first read, so the engine can only choose among characters that can
+    stand there. Taken when the new reading's town exists exactly.
+    """
+    from madoguchi.ids.address import city_of
+
+    extra = best.extra or {}
+    if best.valid and not extra.get("ocr_text"):
+        return best  # the town was read as it exists
+    place = city_of(extra.get("ocr_text") or best.raw or best.value)
+    if place is None:
+        return best
+    prefecture, city, towns = place
+    building = _building_part(best.value)
+    allowed = prefecture + city + "".join(towns) + BLOCK_CHARSET + "ーヶケが" + building
+    whitelist = "".join(dict.fromkeys(ch for ch in allowed if not ch.isspace()))
+    texts, confidences = [], []
+    for line, _ in lines:
+        result = engine.recognise(line, lang="jpn", psm=7, whitelist=whitelist)
+        texts.append(re.sub(r"\s+", "", result.text))
+        confidences.append(result.confidence)
+    candidate = _address_candidate("".join(texts), min(confidences) if confidences else 0.0)
+    extra_new = candidate.extra or {}
+    if not candidate.valid or extra_new.get("ocr_text"):
+        return best  # still not a real town as read
+    if not candidate.value.startswith(prefecture + city) and not postal_city_matches(candidate.value, prefecture, city):
+        return best
+    extra_new = dict(extra_new)
+    extra_new["ocr_text"] = extra.get("ocr_text") or best.raw
+    return Candidate(candidate.value, min(candidate.confidence, 0.75), True, raw=best.raw,
+                     alternatives=(best.value, *best.alternatives), extra=extra_new)
+
+
+def postal_city_matches(address: str, prefecture: str, city: str) -> bool:
+    from madoguchi import postal
+
+    split = postal.split_address(address)
+    return split is not None and split[0] == prefecture and split[1] == city
 
 
 def _groups(block: str) -> int:
@@ -528,6 +602,7 @@ def _vote(engine: OcrEngine, crop: np.ndarray, grey: np.ndarray, bands: list[tup
     winners: dict[str, Candidate] = {}
     fallback: Candidate | None = None
     lines: list = []
+    texts: list[tuple[str, float]] = []
     luminance: np.ndarray | None = None
     for variant in VARIANTS:
         source = grey
@@ -538,6 +613,7 @@ def _vote(engine: OcrEngine, crop: np.ndarray, grey: np.ndarray, bands: list[tup
             source = luminance
         result = recognise_lines(engine, source, bands, spec, variant=variant,
                                  lines_out=lines if spec.kind == "address" and variant == 0 else None)
+        texts.append((result.text, result.confidence))
         candidate = interpret(spec, result.text, result.confidence)
         if candidate.valid and candidate.confidence == 0.0 and result.character_confidence:
             # validated, but the engine scored it 0 for one unsure character: what the
@@ -551,6 +627,12 @@ def _vote(engine: OcrEngine, crop: np.ndarray, grey: np.ndarray, bands: list[tup
                 winners[candidate.value] = candidate
             if votes[candidate.value] >= AGREEMENT:
                 break
+    else:
+        if spec.kind == "date":
+            by_parts = _date_by_parts(texts)
+            # only a date no read contradicts: nothing valid was read, or one read had it
+            if by_parts is not None and (not votes or by_parts.value in votes):
+                return by_parts, lines
     assert fallback is not None
     if not votes:
         return fallback, lines
@@ -560,6 +642,51 @@ def _vote(engine: OcrEngine, crop: np.ndarray, grey: np.ndarray, bands: list[tup
     others = tuple(v for v in sorted(votes, key=votes.get, reverse=True) if v != value)
     best.alternatives = (*best.alternatives, *(v for v in others if v not in best.alternatives))
     return best, lines
+
+
+def _date_by_parts(texts: list[tuple[str, float]]) -> Candidate | None:
+    """A date put together from the reads by a vote over its year, month and day separately,
+    for when no two reads agreed on the whole date (one lost the 1 of the month, another the
+    2 of the year). Always reported as unsure."""
+    parts: dict[str, dict[int, float]] = {"year": {}, "month": {}, "day": {}}
+    for text, confidence in texts:
+        for name, value in date_parts(text).items():
+            parts[name][value] = parts[name].get(value, 0.0) + 0.5 + confidence
+    if not all(parts.values()):
+        return None
+    chosen = {name: max(votes, key=votes.get) for name, votes in parts.items()}
+    try:
+        day = date(chosen["year"], chosen["month"], chosen["day"])
+    except ValueError:
+        return None
+    share = min(votes[chosen[name]] / sum(votes.values()) for name, votes in parts.items())
+    best = max((confidence for _, confidence in texts), default=0.0)
+    return Candidate(day.isoformat(), round(min(0.6, best) * share, 3), True, raw=texts[0][0] if texts else "",
+                     extra={"read_by_parts": True})
+
+
+def date_parts(text: str) -> dict[str, int]:
+    """Year (Western), month and day found in one read of a date, each only where it is
+    plausible on its own (a read that lost a digit elsewhere still gives its good parts)."""
+    from madoguchi import wareki
+
+    fixed = repair_date_text(parse.clean(text))
+    found: dict[str, int] = {}
+    western = re.search(r"((?:19|20)\d\d)(?=[年(（和])", fixed)
+    if western:
+        found["year"] = int(western.group(1))
+    else:
+        era = re.search(r"(明治|大正|昭和|平成|令和)(元|\d{1,2})年", fixed)
+        number = 1 if era and era.group(2) == "元" else int(era.group(2)) if era else 0
+        if era and 1 <= number <= 64:
+            found["year"] = wareki.ERA_BY_NAME[era.group(1)].start.year + number - 1
+    month = re.search(r"(?<![0-9])(\d{1,2})月", fixed)
+    if month and 1 <= int(month.group(1)) <= 12:
+        found["month"] = int(month.group(1))
+    day = re.search(r"月(\d{1,2})(?:日|$|[^0-9])", fixed)
+    if day and 1 <= int(day.group(1)) <= 31:
+        found["day"] = int(day.group(1))
+    return found
 
 
 def extract_field(engine: OcrEngine, card: np.ndarray, spec: FieldSpec,
@@ -588,6 +715,7 @@ def extract_field(engine: OcrEngine, card: np.ndarray, spec: FieldSpec,
         return Field("", 0.0, (x, y, w, h), valid=False, problem="nothing printed where the field should be")
     best, lines = _vote(engine, crop, grey, bands, spec)
     if spec.kind == "address" and lines:
+        best = _town_look(engine, lines, best)
         best = _block_number_look(engine, lines, best)
     if spec.optional and not best.valid:
         return None
