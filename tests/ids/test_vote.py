@@ -142,3 +142,11 @@ def test_city_of_a_misread_address() -> None:
     assert "轟町" in towns
     assert city_of("ーーー") is None
     assert check_address("千葉県千葉市稲毛区轟町1-4-19").entry is not None
+
+
+def test_two_cities_fitting_a_misread_name_are_told_apart_by_the_town() -> None:
+    # 柏 read as 析: 析市 is one character from both 柏市 and 旭市; only 柏市 has あけぼの
+    check = check_address("千葉県析市あけぼの8丁目20番地9")
+    assert check.value == "千葉県柏市あけぼの8丁目20番地9"
+    assert check.corrected
+    assert check.entry is not None and check.entry.city == "柏市"

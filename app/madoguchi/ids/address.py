@@ -53,9 +53,17 @@ def _distance(a: str, b: str) -> int:
 
 
 def _best_prefix(text: str, names: list[str], max_errors: int) -> tuple[str, int] | None:
-    """The name that best matches a prefix of ``text`` (length ±1), with the prefix length used."""
-    best: tuple[float, int, str, int] | None = None  # score (longer and fewer errors first), errors, name, used
-    tied = False
+    """The name that best matches a prefix of ``text`` (length ±1), with the prefix length used;
+    None when nothing is near or two names fit a misread text equally (no guessing)."""
+    tied = _best_prefixes(text, names, max_errors)
+    return tied[0] if len(tied) == 1 else None
+
+
+def _best_prefixes(text: str, names: list[str], max_errors: int) -> list[tuple[str, int]]:
+    """Every name that matches a prefix of ``text`` best (several only when they tie with
+    errors: an exact match is unique), with the prefix length used."""
+    best: tuple[float, int] | None = None  # score (longer and fewer errors first), errors
+    found: dict[str, int] = {}
     for name in names:
         n = len(name)
         for used in (n, n - 1, n + 1):
@@ -65,14 +73,13 @@ def _best_prefix(text: str, names: list[str], max_errors: int) -> tuple[str, int
             # a short name allows fewer errors (2 of 4 would match far too much)
             allowed = min(max_errors, 0 if n < 2 else 1 if n < 5 else 2)
             score = -(n - 1.5 * errors)
-            if errors <= allowed and (best is None or (score, errors) < (best[0], best[1])):
-                best = (score, errors, name, used)
-                tied = False
-            elif best is not None and errors <= allowed and (score, errors) == (best[0], best[1]) and name != best[2]:
-                tied = True
-    if best is None or (tied and best[1] > 0):
-        return None  # two names fit the misread text equally: do not guess
-    return best[2], best[3]
+            if errors > allowed:
+                continue
+            if best is None or (score, errors) < best:
+                best, found = (score, errors), {name: used}
+            elif (score, errors) == best and name not in found:
+                found[name] = used
+    return list(found.items())
 
 
 def tidy(text: str) -> str:
@@ -146,10 +153,15 @@ def _correct(value: str) -> tuple[str, postal.PostalEntry] | None:
     # the prefecture's last character may be misread into the city's first (宮城本原市 for
     # 宮城県栗原市): try the prefecture one character shorter or longer as well
     for pref_used in dict.fromkeys((used, len(pref_name), len(pref_name) - 1, len(pref_name) + 1)):
-        city = _best_prefix(value[pref_used:], postal.cities_of(pref_name), 2)
-        if city is not None:
-            city_name, used_city = city
+        cities = _best_prefixes(value[pref_used:], postal.cities_of(pref_name), 2)
+        if len(cities) == 1:
+            city_name, used_city = cities[0]
             return _with_town(pref_name, city_name, value[pref_used + used_city:])
+        if cities:
+            # two cities fit the misread name equally (析市: 柏市 or 旭市): the town decides
+            results = [r for city_name, used_city in cities
+                       if (r := _with_town(pref_name, city_name, value[pref_used + used_city:], numbered_ok=False))]
+            return results[0] if len(results) == 1 else None
     return None
 
 
