@@ -1,6 +1,6 @@
 """OCR of ID cards: field accuracy and seconds per card, ours vs plain ``tesseract IMAGE - -l jpn`` + regexes.
 
-Cards come from tests/data/cards.py with seeds 7000+ (never used for tuning: tuning used 1xxx).
+Cards come from tests/data/cards.py with seeds 7000+ (never used for tuning: tuning used seeds 1xxx, 3xxx and 4xxx).
 Accuracy is exact match after NFKC and whitespace removal, per condition, document type and field;
 plus the share of cards with every field right; time is the median per card from image file to
 validated fields in a warm process (reader constructed once, one warm-up read).

@@ -8,7 +8,7 @@ fonts (fonts-ipaexfont, fonts-noto-cjk; gothic and mincho), with the reference l
 security-pattern backgrounds, then turned into scanner-like or camera-like captures.
 
 ``generate_sample(seed, kind, condition)`` is deterministic for a seed. Seeds: tuning used
-seed 1xxx; the benchmark measures on seed 7xxx (never used for tuning).
+seeds 1xxx, 3xxx and 4xxx; the benchmark measures on seed 7xxx (never used for tuning).
 """
 
 from __future__ import annotations
