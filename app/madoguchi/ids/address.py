@@ -14,19 +14,20 @@ from dataclasses import dataclass
 from madoguchi import postal
 
 _DASH_LOOKALIKES = re.compile(r"(?<=[0-9０-９])(?:う?[ー一二ニ‐—―−ｰ─\-－=]){1,3}(?=[0-9０-９])")
-# a full-width ４ in mincho is often read as キ or オ before a dash
-_FOUR_LOOKALIKE = re.compile(r"[キオ](?=[ー一‐—―−ｰ─\-－][0-9０-９])")
-# and a full-width １ as ユ
-_ONE_LOOKALIKE = re.compile(r"ユ(?=[ー一‐—―−ｰ─\-－][0-9０-９])")
 _LEGIT_ENDINGS = ("丁目", "番地", "番", "号", "階", "室", "棟")
 _DASHES = "ー一‐—―−ｰ─\\-－"
-# after a number and a dash only a number can follow: kana there are misread digits
-_DIGIT_AFTER_DASH = re.compile(rf"(?<=[0-9０-９][{_DASHES}])([キオォユュ])(?![0-9０-９])")
+#: kana a mincho full-width digit is read as (４ as キ or オ, １ as ユ)
+_KANA_DIGITS = {"キ": "4", "オ": "4", "ォ": "4", "ユ": "1", "ュ": "1"}
+# where only a number can stand: before a dash and a number (キ, オ, ユ), or after a number and
+# a dash when no number follows (a kana followed by a digit may be a piece of the dash: left)
+_KANA_DIGIT_BEFORE_DASH = re.compile(rf"[キオユ](?=[{_DASHES}][0-9０-９])")
+_KANA_DIGIT_AFTER_DASH = re.compile(rf"(?<=[0-9０-９][{_DASHES}])[キオォユュ](?![0-9０-９])")
 # 丁目 always has its number: a kana or kanji that looks like a numeral there is that numeral
 _CHOME_NUMERAL = {"上": "七", "ヒ": "七", "セ": "七", "モ": "七", "匕": "七", "ニ": "二", "こ": "二", "ミ": "三",
                   "王": "五", "互": "五", "大": "六", "ナ": "六", "人": "八", "入": "八", "ハ": "八", "丸": "九",
                   "力": "九", "カ": "九", "匹": "四", "西": "四", "ー": "一"}
 _CHOME_LOOKALIKE = re.compile(rf"(?<=[\u3040-\u30ff\u4e00-\u9fff])([{''.join(_CHOME_NUMERAL)}])(?=丁目)")
+_FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 # katakana words of building names that OCR gets one dot wrong (ポ/ボ, ツ/ッ, ゾ/ソ)
 _BUILDING_WORDS = {"コーボ": "コーポ", "ハイッ": "ハイツ", "メソン": "メゾン", "マンシヨン": "マンション",
                    "レジテンス": "レジデンス", "ハレス": "パレス"}
@@ -90,13 +91,17 @@ def tidy(text: str) -> str:
     # 丁 of 丁目 read as 十, 本 or 寸 after the number
     text = re.sub(r"(?<=[一二三四五六七八九0-9０-９])[十本寸丁』「」]目", "丁目", text)
     text = _CHOME_LOOKALIKE.sub(lambda m: _CHOME_NUMERAL[m.group(1)], text)
-    text = _DIGIT_AFTER_DASH.sub(lambda m: ("４" if m.group(1) in "キオォ" else "１")
-                                 if re.search(r"[０-９]", text) else ("4" if m.group(1) in "キオォ" else "1"), text)
+    full_width = bool(re.search(r"[０-９]", text))  # digits keep the width the others were read in
+
+    def as_digit(match: re.Match[str]) -> str:
+        digit = _KANA_DIGITS[match.group(0)]
+        return digit.translate(_FULL_WIDTH) if full_width else digit
+
+    text = _KANA_DIGIT_AFTER_DASH.sub(as_digit, text)
+    text = _KANA_DIGIT_BEFORE_DASH.sub(as_digit, text)
     for misread, word in _BUILDING_WORDS.items():
         text = text.replace(misread, word)
-    text = _ONE_LOOKALIKE.sub(lambda m: "１" if re.search(r"[０-９]", text) else "1", text)
     text = re.sub(r"(?<=[一二三四五六七八九十])目(?=[0-9０-９])", "丁目", text)  # 丁 of 丁目 lost
-    text = _FOUR_LOOKALIKE.sub(lambda m: "４" if re.search(r"[０-９]", text) else "4", text)
     text = _DASH_LOOKALIKES.sub(lambda m: "－" if re.match(r"[０-９]", text[m.start() - 1]) else "-", text)
     tail = re.search(r"(?<=[0-9０-９号])([^0-9０-９号]{1,2})$", text)
     if tail and not any(text.endswith(ending) for ending in _LEGIT_ENDINGS):
@@ -149,20 +154,25 @@ def _correct(value: str) -> tuple[str, postal.PostalEntry] | None:
             if result is not None:
                 results[result[0]] = result
         return next(iter(results.values())) if len(results) == 1 else None
+    pref_name, cities = _cities_after(value, prefecture)
+    if len(cities) == 1:
+        city_name, end = cities[0]
+        return _with_town(pref_name, city_name, value[end:])
+    # two cities fit the misread name equally (析市: 柏市 or 旭市): the town decides
+    results = [r for city_name, end in cities if (r := _with_town(pref_name, city_name, value[end:], numbered_ok=False))]
+    return results[0] if len(results) == 1 else None
+
+
+def _cities_after(value: str, prefecture: tuple[str, int]) -> tuple[str, list[tuple[str, int]]]:
+    """The cities that best match after the prefecture (several when they tie), each with
+    where it ends in ``value``. The prefecture's last character may be misread into the city's
+    first (宮城本原市 for 宮城県栗原市): it is tried one character shorter or longer as well."""
     pref_name, used = prefecture
-    # the prefecture's last character may be misread into the city's first (宮城本原市 for
-    # 宮城県栗原市): try the prefecture one character shorter or longer as well
     for pref_used in dict.fromkeys((used, len(pref_name), len(pref_name) - 1, len(pref_name) + 1)):
         cities = _best_prefixes(value[pref_used:], postal.cities_of(pref_name), 2)
-        if len(cities) == 1:
-            city_name, used_city = cities[0]
-            return _with_town(pref_name, city_name, value[pref_used + used_city:])
         if cities:
-            # two cities fit the misread name equally (析市: 柏市 or 旭市): the town decides
-            results = [r for city_name, used_city in cities
-                       if (r := _with_town(pref_name, city_name, value[pref_used + used_city:], numbered_ok=False))]
-            return results[0] if len(results) == 1 else None
-    return None
+            return pref_name, [(city, pref_used + city_used) for city, city_used in cities]
+    return pref_name, []
 
 
 def _city_anywhere(value: str) -> list[tuple[str, str, int]]:
@@ -214,13 +224,10 @@ def city_of(text: str) -> tuple[str, str, list[str]] | None:
     value = tidy(text)
     prefecture = _best_prefix(value, list(postal.PREFECTURES), 1)
     if prefecture is not None:
-        pref_name, used = prefecture
-        for pref_used in dict.fromkeys((used, len(pref_name), len(pref_name) - 1, len(pref_name) + 1)):
-            city = _best_prefix(value[pref_used:], postal.cities_of(pref_name), 2)
-            if city is not None:
-                return pref_name, city[0], postal.towns_of(pref_name, city[0])
-        return None
-    found = {(pref, city) for pref, city, _ in _city_anywhere(value)}
+        pref_name, cities = _cities_after(value, prefecture)
+        found = {(pref_name, city) for city, _ in cities}
+    else:
+        found = {(pref, city) for pref, city, _ in _city_anywhere(value)}
     if len(found) != 1:
         return None
     pref_name, city_name = found.pop()

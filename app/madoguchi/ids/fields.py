@@ -19,8 +19,9 @@ from itertools import pairwise
 import cv2
 import numpy as np
 
+from madoguchi import postal, wareki
 from madoguchi.ids import parse
-from madoguchi.ids.address import check_address
+from madoguchi.ids.address import check_address, city_of
 from madoguchi.ids.card import CARD_HEIGHT, CARD_WIDTH
 from madoguchi.ids.layouts import FieldSpec, Layout
 from madoguchi.ids.model import Field
@@ -368,7 +369,6 @@ def _name_candidate(text: str, confidence: float, *, spaced: bool) -> Candidate:
 def _address_candidate(text: str, confidence: float) -> Candidate:
     text = _strip_labels(parse.clean(text).replace("ADDRESS", ""), "address")
     text = re.sub(r"^[^\u3040-\u30ff\u4e00-\u9fff]+", "", text)
-    text = unicodedata.normalize("NFKC", text) if False else text
     text = re.sub(r"[|｜_]", "", text)
     check = check_address(text)
     extra: dict = {}
@@ -387,8 +387,6 @@ def _address_candidate(text: str, confidence: float) -> Candidate:
 def _block_number_problem(address: str) -> str:
     """The block number after the town (１－２－３, 五丁目１３番１４号 …) must look like one:
     Latin letters or hiragana there are misread digits or dashes."""
-    from madoguchi import postal
-
     split = postal.split_address(address)
     if split is None or not split[2]:
         return ""
@@ -425,8 +423,6 @@ def _block_number_look(engine: OcrEngine, lines: list, best: Candidate) -> Candi
     no longer become kana; the new reading is taken when its part after the town has the form of a
     block number. Digits keep the width they are printed with (their pitch on the line).
     """
-    from madoguchi import postal
-
     if not (best.extra or {}).get("postal_code"):
         return best
     split = postal.split_address(best.value)
@@ -481,8 +477,6 @@ def _town_look(engine: OcrEngine, lines: list, best: Candidate) -> Candidate:
     the building name as first read, so the engine can only choose among characters that can
     stand there. Taken when the new reading's town exists exactly.
     """
-    from madoguchi.ids.address import city_of
-
     extra = best.extra or {}
     if best.valid and not extra.get("ocr_text"):
         return best  # the town was read as it exists
@@ -502,19 +496,13 @@ def _town_look(engine: OcrEngine, lines: list, best: Candidate) -> Candidate:
     extra_new = candidate.extra or {}
     if not candidate.valid or extra_new.get("ocr_text"):
         return best  # still not a real town as read
-    if not candidate.value.startswith(prefecture + city) and not postal_city_matches(candidate.value, prefecture, city):
-        return best
+    split = postal.split_address(candidate.value)
+    if split is None or split[:2] != (prefecture, city):
+        return best  # the re-read wandered off to another city
     extra_new = dict(extra_new)
     extra_new["ocr_text"] = extra.get("ocr_text") or best.raw
     return Candidate(candidate.value, min(candidate.confidence, 0.75), True, raw=best.raw,
                      alternatives=(best.value, *best.alternatives), extra=extra_new)
-
-
-def postal_city_matches(address: str, prefecture: str, city: str) -> bool:
-    from madoguchi import postal
-
-    split = postal.split_address(address)
-    return split is not None and split[0] == prefecture and split[1] == city
 
 
 def _groups(block: str) -> int:
@@ -668,8 +656,6 @@ def _date_by_parts(texts: list[tuple[str, float]]) -> Candidate | None:
 def date_parts(text: str) -> dict[str, int]:
     """Year (Western), month and day found in one read of a date, each only where it is
     plausible on its own (a read that lost a digit elsewhere still gives its good parts)."""
-    from madoguchi import wareki
-
     fixed = repair_date_text(parse.clean(text))
     found: dict[str, int] = {}
     western = re.search(r"((?:19|20)\d\d)(?=[年(（和])", fixed)
