@@ -110,9 +110,25 @@ def check_qt(settings: Settings) -> CheckResult:
 
 
 def check_ocr(settings: Settings) -> CheckResult:
+    if settings.ocr_engine == "ppocr":
+        from madoguchi.ids.ppocr import probe_engine as probe_ppocr
+
+        return probe_ppocr()
     from madoguchi.ids.ocr import probe_engine
 
     return probe_engine(settings.ocr_engine)
+
+
+def check_ocr_mrz(settings: Settings) -> CheckResult:
+    """Tesseract beside the neural engine: it reads the passport's MRZ."""
+    from madoguchi.ids.ocr import probe_engine
+
+    result = probe_engine("tesserocr")
+    if result.status is Status.OK:
+        return result
+    return CheckResult("ocr_mrz", Status.WARN, "パスポートの MRZ を読む Tesseract が使えません: " + result.detail_ja,
+                       "Tesseract, which reads the passport's MRZ, is not available: " + result.detail_en,
+                       result.fix_ja, result.fix_en)
 
 
 def check_fonts(settings: Settings) -> CheckResult:
@@ -232,6 +248,7 @@ def check_forms(settings: Settings) -> CheckResult:
 CHECKS: list[Check] = [
     Check("Qt", True, check_qt),
     Check("ocr", True, check_ocr),
+    Check("ocr_mrz", False, check_ocr_mrz),
     Check("fonts", True, check_fonts),
     Check("forms", True, check_forms),
     Check("database", True, check_database),

@@ -134,6 +134,10 @@ class Found:
 
     text: str
     items: list[TextLine]
+    #: where the value may start at the earliest (the right edge of its label, when the label
+    #: stands apart): the second read looks from there, so a character the detector left out of
+    #: the value's line (the 日 of 日　本　花　子) is seen by the second read, which then disagrees
+    left: int | None = None
 
 
 _DATE = r"(?:(?:明治|大正|昭和|平成|令和)(?:元|\d{1,2})|(?:19|20)\d\d)年\d{1,2}月\d{1,2}日"
@@ -189,7 +193,8 @@ def _after_label(rows: list[Row], labels: tuple[str, ...], *, stop: str = "") ->
         text = " ".join(parts).strip()
         if stop:
             text = re.split(stop, text)[0]
-        return Found(text, items), number
+        label = row.items[index]
+        return Found(text, items, None if first else label.right + 1), number
     return None
 
 
@@ -241,7 +246,7 @@ def find_texts(document_type: DocumentType, rows: list[Row]) -> dict[str, Found]
         name = _after_label(rows, ("氏名",), stop=name_stop)
         if name:
             items = [item for item in name[0].items if not re.search(r"\d|生$", compact(item.text))] or name[0].items
-            found["name"] = Found(name[0].text, items)
+            found["name"] = Found(name[0].text, items, name[0].left)
     address = _address(document_type, rows)
     if address:
         found["address"] = address
@@ -344,7 +349,7 @@ def _address(document_type: DocumentType, rows: list[Row]) -> Found | None:
         if near and close and not re.search(r"性別|生|有効|[男女]$", row_text) and not _ends_with_block(text):
             text += following.text()
             items.extend(following.items)
-    return Found(text, items)
+    return Found(text, items, first.left)
 
 
 def _ends_with_block(text: str) -> bool:
@@ -354,11 +359,14 @@ def _ends_with_block(text: str) -> bool:
 # --- values, second reads and confidence --------------------------------------------------------
 
 
-def crop_lines(image: np.ndarray, items: list[TextLine], *, sharpen: bool = False) -> np.ndarray:
+def crop_lines(image: np.ndarray, items: list[TextLine], *, left: int | None = None,
+               sharpen: bool = False) -> np.ndarray:
     """The lines' common box from the image, with a margin, prepared differently from the first
     read: grey and contrast stretched (the first read saw the colour line as detected), or
     sharpened for a third read."""
     x0 = min(item.box[0] for item in items)
+    if left is not None:
+        x0 = min(x0, left)
     y0 = min(item.box[1] for item in items)
     x1 = max(item.right for item in items)
     y1 = max(item.box[1] + item.box[3] for item in items)
@@ -403,7 +411,7 @@ def read_fields(engine: PpocrEngine, image: np.ndarray, lines: list[TextLine], l
 
 def _reread(engine: PpocrEngine, image: np.ndarray, document_type: DocumentType, specs: dict[str, FieldSpec],
             texts: dict[str, Found], names: list[str], *, sharpen: bool = False) -> list[Candidate]:
-    crops = [crop_lines(image, texts[name].items, sharpen=sharpen) for name in names]
+    crops = [crop_lines(image, texts[name].items, left=texts[name].left, sharpen=sharpen) for name in names]
     return [_interpret(specs[name], _reselect(name, document_type, text), confidence)
             for name, (text, confidence) in zip(names, engine.recognise_many(crops))]
 
