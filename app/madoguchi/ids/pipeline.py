@@ -24,7 +24,7 @@ from madoguchi.ids.layouts import Anchor, Layout, load_layouts
 from madoguchi.ids.model import DocumentType, Field, IdReading
 from madoguchi.ids.ocr import OcrEngine, create_engine
 from madoguchi.ids.ppocr import PpocrEngine
-from madoguchi.ids.textlines import classify_lines, read_fields
+from madoguchi.ids.textlines import UNSURE_CAP, classify_lines, passport_name_seen, read_fields
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +138,9 @@ class IdReader:
         layout = self.layouts[document_type]
         if document_type is DocumentType.PASSPORT:
             reading.fields = self._read_mrz(card_module.to_card_size(face), layout)
+            name = reading.fields.get("name")
+            if name is not None and name.confidence >= MRZ_CHECKED and not passport_name_seen(name.value, lines):
+                name.confidence = UNSURE_CAP
         else:
             reading.fields = read_fields(engine, face, lines, layout)
             missing = [spec.name for spec in layout.fields if not spec.optional and spec.name not in reading.fields]
@@ -234,7 +237,7 @@ class IdReader:
 #: how far down the card (fraction of its height) each document's fields reach: lines below are
 #: not recognised (the license's category table, the My Number card's organ-donation print),
 #: which halves the recognition work on a card
-_FIELDS_REACH = {DocumentType.MYNUMBER_CARD: 0.5, DocumentType.DRIVERS_LICENSE: 0.8, DocumentType.PASSPORT: 0.0}
+_FIELDS_REACH = {DocumentType.MYNUMBER_CARD: 0.5, DocumentType.DRIVERS_LICENSE: 0.8, DocumentType.PASSPORT: 0.8}
 
 
 def _take_better(fields: dict[str, Field], others: dict[str, Field]) -> None:

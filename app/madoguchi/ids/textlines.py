@@ -23,11 +23,11 @@ import cv2
 import numpy as np
 
 from madoguchi.ids import parse
-from madoguchi.ids.fields import Candidate, interpret
+from madoguchi.ids.fields import NATIONALITIES, Candidate, interpret
 from madoguchi.ids.layouts import FieldSpec, Layout
 from madoguchi.ids.model import DocumentType, Field
 from madoguchi.ids.ppocr import PpocrEngine, TextLine
-from madoguchi.ids.variants import in_jis_x0208, japanese_forms
+from madoguchi.ids.variants import in_jis_x0208, japanese_forms, name_variants
 
 #: the confidence of a value two reads agree on and whose checks passed
 SURE = 0.93
@@ -48,6 +48,18 @@ _KEYWORDS = {
     DocumentType.MYNUMBER_CARD: ("個人番号", "電子証明書", "証明書", "臓器", "提供意思", "性別", "市長", "区長", "町長",
                                  "村長", "マイナ", "ナンバー", "ンバー", "有効期限"),
     DocumentType.PASSPORT: ("JPN", "NATIONALITY", "DATEOFBIRTH", "日本国", "P<"),
+}
+
+
+#: what the text of each document looks like, whatever its titles were read as: (pattern on the
+#: joined upper-case text, weight)
+_SHAPES = {
+    # the birth date and the card's expiry on one line: 平成元年3月31日生2025年3月31日まで有効
+    DocumentType.MYNUMBER_CARD: ((r"生(?:19|20)\d\d年", 2.0), (r"氏名.*住所", 1.0)),
+    # the 12-digit number, the validity band 2024年(令和06年)…
+    DocumentType.DRIVERS_LICENSE: ((r"第?\d{12}号?", 2.0), (r"(?:19|20)\d\d年[(（]", 1.0), (r"氏名.*住所", 1.0)),
+    DocumentType.RESIDENCE_CARD: ((r"[A-Z]{2}\d{8}[A-Z]{2}", 2.0),),
+    DocumentType.PASSPORT: ((r"P<[A-Z<]{3}.*[A-Z0-9<]{30,}", 4.0),),
 }
 
 
@@ -117,8 +129,8 @@ def classify_lines(lines: list[TextLine]) -> tuple[DocumentType, float]:
         score = 3.0 * sum(title.upper() in text for title in _TITLES[document_type])
         score += sum(keyword.upper() in text for keyword in _KEYWORDS[document_type])
         scores[document_type] = score
-    if re.search(r"P<[A-Z<]{3}", text) and re.search(r"[A-Z0-9<]{30,}", text):
-        scores[DocumentType.PASSPORT] += 4.0
+    for document_type, patterns in _SHAPES.items():
+        scores[document_type] += sum(weight for pattern, weight in patterns if re.search(pattern, text))
     best = max(scores, key=scores.get)
     if scores[best] < 2.0:
         return DocumentType.UNKNOWN, scores[best]
@@ -140,10 +152,12 @@ class Found:
     left: int | None = None
 
 
-_DATE = r"(?:(?:明治|大正|昭和|平成|令和)(?:元|\d{1,2})|(?:19|20)\d\d)年\d{1,2}月\d{1,2}日"
 #: the license's validity: 2024年(令和06年)06月01日 (まで有効)
 _LICENSE_EXPIRY = r"((?:19|20)\d\d年?[(（][^)）]*[)）]\d{1,2}月?\d{1,2}日?)"
-_DATE_LOOSE = r"(?:(?:明治|大正|昭和|平成|令和)(?:元|\d{1,2})|(?:19|20)\d\d)年?\d{1,2}月?\d{1,2}日?"
+#: a date as read: an era whose first character was misread (配和 for 昭和) still counts; the
+#: date's parser repairs or refuses it, and a second read must agree before it is sure
+_DATE_LOOSE = (r"(?:(?:明治|大正|昭和|平成|令和|[^\d年月日\s]?[和治正成])(?:元|\d{1,2})|(?:19|20)\d\d)"
+               r"年?\d{1,2}月?\d{1,2}日?")
 
 
 def _label_position(row: Row, labels: tuple[str, ...], *, fuzzy: bool = False) -> tuple[int, int] | None:
@@ -270,7 +284,10 @@ def find_texts(document_type: DocumentType, rows: list[Row]) -> dict[str, Found]
             if after_sex:
                 nationality = (Found(after_sex[1].group(1), after_sex[0].items), 0)
         if nationality:
-            found["nationality"] = Found(nationality[0].text, nationality[0].items)
+            text = nationality[0].text
+            # a nationality the card prints, where the label's remnants are read with it
+            known = [n for n in NATIONALITIES if n in re.sub(r"\s+", "", text)]
+            found["nationality"] = Found(max(known, key=len) if known else text, nationality[0].items)
     if document_type in (DocumentType.RESIDENCE_CARD, DocumentType.MYNUMBER_CARD):
         # after 性別; with the label misread, 男/女 alone or before the residence card's M/F
         sex = _row_with(rows, r"性別([男女])") or _row_with(rows, r"([男女])[MF](?:\.|$|[^A-Za-z])") or \
@@ -416,6 +433,32 @@ def _reread(engine: PpocrEngine, image: np.ndarray, document_type: DocumentType,
             for name, (text, confidence) in zip(names, engine.recognise_many(crops))]
 
 
+def passport_name_seen(name: str, lines: list[TextLine]) -> bool:
+    """Whether every part of the MRZ's name is also printed in the passport's visual zone (no
+    check digit covers the name: the printed name is the independent evidence)."""
+    printed = re.sub(r"[^A-Z]", "", "".join(line.text for line in lines).upper())
+    parts = [part for part in re.split(r"\s+", name.upper()) if part]
+    return bool(parts) and all(part in printed for part in parts)
+
+
+def _doubt(spec: FieldSpec, candidate: Candidate) -> Candidate:
+    """What no second read can settle: a nationality not on the list, a name with a character
+    whose variant form (﨑 for 崎, 髙 for 高) the recogniser cannot tell apart — the clerk looks at
+    the card for those (the variant is offered as an alternative)."""
+    if not candidate.valid:
+        return candidate
+    if spec.kind == "nationality" and candidate.value not in NATIONALITIES:
+        candidate.extra = {**(candidate.extra or {}), "doubt": "not a nationality on the list"}
+    if spec.kind in ("name_ja", "name_spaced"):
+        variants = name_variants()
+        forms = [char for char in candidate.value if char in variants]
+        if forms:
+            candidate.extra = {**(candidate.extra or {}), "doubt": "a character with variant forms: " + "".join(forms)}
+            swapped = "".join(variants.get(char, char)[0] for char in candidate.value)
+            candidate.alternatives = (*candidate.alternatives, swapped)
+    return candidate
+
+
 def _confirmed_alone(spec: FieldSpec, first: Candidate) -> bool:
     """Whether a first read is confirmed by other evidence than a second read."""
     if not first.valid or first.confidence < 0.95:
@@ -437,7 +480,7 @@ def _interpret(spec: FieldSpec, text: str, confidence: float) -> Candidate:
             in_jis_x0208(char) for char in candidate.value if not char.isspace()):
         candidate.problem = "a character of the name is not a Japanese character"
         candidate.valid = False
-    return candidate
+    return _doubt(spec, candidate)
 
 
 def _reselect(name: str, document_type: DocumentType, text: str) -> str:
@@ -469,7 +512,8 @@ def _reselect(name: str, document_type: DocumentType, text: str) -> str:
                 flat = flat.split(label, 1)[1]
         return flat.replace("ADDRESS", "")
     if name == "nationality":
-        return re.sub(r"^.*?(国籍・地域|国籍)", "", flat)
+        known = [n for n in NATIONALITIES if n in flat]
+        return max(known, key=len) if known else re.sub(r"^.*?(国籍・地域|国籍|地域|域)", "", flat)
     return flat
 
 
@@ -490,6 +534,8 @@ def _decide(reads: list[Candidate], items: list[TextLine], *, confirmed: bool) -
         confidence = SURE if sure else min(best.confidence, UNSURE_CAP)
         if (best.extra or {}).get("ocr_text"):  # the town was corrected by the postal data
             confidence = min(confidence, 0.82)
+        if (best.extra or {}).get("doubt"):
+            confidence = min(confidence, UNSURE_CAP)
     else:
         best = reads[0]
         confidence = min(best.confidence, UNSURE_CAP) * 0.5

@@ -19,7 +19,7 @@ from madoguchi.datafile import load_yaml
 from madoguchi.errors import ConfigError
 
 VARIANTS_FILE = Path(__file__).with_name("variants.yaml")
-_SECTIONS = ("simplified", "katakana", "phrases")
+_SECTIONS = ("simplified", "katakana", "phrases", "name_variants")
 _KATAKANA = "\u30a1-\u30fa\u30fc"
 
 
@@ -28,6 +28,7 @@ class VariantTable:
     simplified: dict[str, str]
     katakana: dict[str, str]
     phrases: dict[str, str]
+    name_variants: dict[str, str]
 
 
 def in_jis_x0208(char: str) -> bool:
@@ -58,8 +59,10 @@ def load_variants(path: Path = VARIANTS_FILE) -> VariantTable:
                               f"{where}: {section} must map text to text")
         for source, target in entries.items():
             bad = not isinstance(source, str) or not isinstance(target, str) or not source or not target
-            if not bad and section != "phrases":
+            if not bad and section in ("simplified", "katakana"):
                 bad = len(source) != 1 or len(target) != 1
+            if not bad and section == "name_variants":
+                bad = len(source) != 1
             if not bad and section == "simplified":
                 bad = in_jis_x0208(source) or not in_jis_x0208(target)
             if bad:
@@ -70,6 +73,12 @@ def load_variants(path: Path = VARIANTS_FILE) -> VariantTable:
                     "JIS X 0208 → one inside it; katakana: one character → one character)")
         sections[section] = dict(entries)
     return VariantTable(**sections)
+
+
+def name_variants(table: VariantTable | None = None) -> dict[str, str]:
+    """Each name kanji the recogniser returns in its common form, with the variant forms that
+    names print and that it cannot tell apart (崎: 﨑, 高: 髙 …)."""
+    return (table or load_variants()).name_variants
 
 
 def japanese_forms(text: str, table: VariantTable | None = None) -> str:
