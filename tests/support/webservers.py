@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -176,8 +177,6 @@ def start_s3(bucket: str) -> S3Server:
 
 
 def http_get(url: str) -> tuple[int, dict, bytes]:
-    import urllib.error
-
     try:
         with urllib.request.urlopen(url, timeout=10) as response:
             return response.status, dict(response.headers), response.read()

@@ -211,11 +211,12 @@ def load_site(path: Path | None = None) -> Site:
     services: dict[str, dict[str, str]] = {}
     for prefix, names in (data.get("services") or {}).items():
         services[str(prefix)] = _names(names, where, f"services.{prefix}", problems)
+    max_age = int(number("max_age_seconds", 120, 10, 3600))
+    saving = float(number("hint_min_saving_minutes", 10, 0, 600))
+    ratio = float(number("hint_min_saving_ratio", 0.3, 0, 1))
     if problems:
         raise ConfigError("\n".join(p.message("ja") for p in problems), "\n".join(p.message("en") for p in problems))
-    return Site(hours, frozenset(closed), int(number("max_age_seconds", 120, 10, 3600)),
-                float(number("hint_min_saving_minutes", 10, 0, 600)), float(number("hint_min_saving_ratio", 0.3, 0, 1)),
-                branches, services)
+    return Site(hours, frozenset(closed), max_age, saving, ratio, branches, services)
 
 
 def load_texts(path: Path | None = None) -> dict[str, dict[str, str]]:
@@ -472,6 +473,19 @@ class Publisher:
         self.last_error = error
         delay = min(self.max_backoff, self.interval * 2 ** self.failures)
         what = "publishing" if isinstance(error, PublishError) else "building the snapshot"
-        log.warning("publish: %s failed (attempt %d): %s; retrying in %.0f s", what, self.failures,
+        log.warning("publish: %s failed (attempt %d): %s; retrying in %.1f s", what, self.failures,
                     error.message("en"), delay)
         return delay
+
+
+def publisher_from_settings(settings: Any, database: Database) -> Publisher | None:
+    """The publisher the app runs on this PC (``publish_in_app`` and a ``publish_target``), not started.
+
+    Raises :class:`ConfigError` / :class:`PublishError` for a bad target or site file.
+    """
+    from madoguchi.queue.targets import open_target
+
+    if not settings.publish_in_app or not settings.publish_target:
+        return None
+    site = load_site(Path(settings.publish_site)) if settings.publish_site else load_site()
+    return Publisher(database, open_target(settings.publish_target), site=site, interval=settings.publish_interval)

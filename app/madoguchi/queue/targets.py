@@ -21,6 +21,7 @@ Credentials come from the environment, never from a URL or a log line:
 from __future__ import annotations
 
 import base64
+import contextlib
 import errno
 import hashlib
 import hmac
@@ -87,7 +88,8 @@ class FolderTarget:
                 os.fsync(handle.fileno())
             os.replace(tmp, path)
         except OSError as error:
-            tmp.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # the folder itself may be what is broken
+                tmp.unlink(missing_ok=True)
             raise _folder_error(self.folder, error) from error
 
     def get(self, name: str) -> bytes:
