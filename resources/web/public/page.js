@@ -67,7 +67,7 @@
 
   function renderTicket(stale) {
     var box = byId("ticket"), want = wanted();
-    byId("find").hidden = !!want;
+    byId("find-box").hidden = !!want;
     if (!want || !status) { box.hidden = true; document.title = t("title"); return; }
     var state = ticketState(want);
     box.hidden = false;
@@ -91,7 +91,8 @@
     } else if (state.kind === "waiting") {
       box.appendChild(el("p", "big", state.ahead === 0 ? t("first_in_line") : t("ahead", { n: state.ahead })));
       if (state.estimate && !stale) {
-        box.appendChild(el("p", "", t("ticket_estimate", { m: state.estimate[0], low: state.estimate[1], high: state.estimate[2] })));
+        box.appendChild(el("p", "", state.estimate[2] <= 1 ? t("no_wait")
+          : t("ticket_estimate", { m: state.estimate[0], low: state.estimate[1], high: state.estimate[2] })));
       }
       document.title = want.label + " — " + (state.ahead === 0 ? t("first_in_line") : t("ahead", { n: state.ahead }));
     } else {
@@ -113,6 +114,7 @@
     var td = el("td", "wait");
     if (!row.estimate) { td.textContent = row.open ? "—" : t("no_counter"); return td; }
     if (stale) { td.textContent = "—"; return td; }
+    if (row.estimate[2] <= 1) { td.textContent = t("no_wait"); return td; }
     td.appendChild(document.createTextNode(t("about", { m: row.estimate[0] })));
     td.appendChild(el("small", "", t("range", { low: row.estimate[1], high: row.estimate[2] })));
     return td;
@@ -123,7 +125,9 @@
     section.id = "b-" + branch.id;
     section.dataset.branch = branch.id;
     var h2 = el("h2", "", nameOf(branch.names) + " ");
-    h2.appendChild(el("span", "badge " + (branch.open ? "open" : "closed"), branch.open ? t("open_now") : t("closed_now")));
+    if (!stale) {  // "open now" from an old snapshot would be a guess
+      h2.appendChild(el("span", "badge " + (branch.open ? "open" : "closed"), branch.open ? t("open_now") : t("closed_now")));
+    }
     section.appendChild(h2);
     section.appendChild(el("p", "hours", branch.hours ? t("hours", { hours: branch.hours.replace("-", "–") }) : t("closed_today")));
     var table = el("table"), head = el("thead"), hr = el("tr"), body = el("tbody");
@@ -139,9 +143,8 @@
       th.appendChild(document.createTextNode(" " + serviceName(row.prefix)));
       tr.appendChild(th);
       var calling = el("td", "calling");
-      row.calling.forEach(function (c, i) {
-        if (i) calling.appendChild(document.createElement("br"));
-        calling.appendChild(document.createTextNode(t("calling_at", { label: c[0], counter: c[1] })));
+      row.calling.forEach(function (c) {
+        calling.appendChild(el("span", "call", t("calling_at", { label: c[0], counter: c[1] })));
       });
       if (!row.calling.length) calling.textContent = "—";
       tr.appendChild(calling);
@@ -159,7 +162,8 @@
         var other = branchById(h.branch);
         if (!other) return;
         var li = el("li");
-        var link = el("a", "", t("hint", { service: serviceName(h.prefix), branch: nameOf(other.names), m: h.minutes }));
+        var link = el("a", "", t("hint", { service: serviceName(h.prefix), branch: nameOf(other.names),
+                                          wait: h.minutes <= 1 ? t("no_wait") : t("about", { m: h.minutes }) }));
         link.href = "#b-" + other.id;
         link.addEventListener("click", function (event) {
           event.preventDefault();  // keep the ticket in the fragment; just scroll
@@ -189,6 +193,7 @@
     byId("find-number-label").textContent = t("find_label");
     byId("find-number").placeholder = t("find_placeholder");
     byId("find-button").textContent = t("find_button");
+    byId("find-summary").textContent = t("find_summary");
     var banner = byId("banner");
     banner.textContent = "";
     if (!status) { if (failed) banner.appendChild(el("p", "warn", t("offline"))); return; }
