@@ -360,3 +360,17 @@ def test_no_personal_data_in_any_published_byte(database: Database, tmp_path: Pa
         for encoding in ("utf-8", "utf-16-le"):
             assert secret.encode(encoding) not in published, f"published bytes carry {secret!r}"
         assert json.dumps(secret).strip('"').encode() not in published  # not even \\u-escaped
+
+
+def test_selftest_checks_the_target(tmp_path: Path) -> None:
+    from madoguchi.config import set_value
+    from madoguchi.selftest import Status, check_publish
+
+    assert check_publish(load_settings()).status == Status.OK  # nothing to publish: nothing to check
+    set_value("publish_target", str(tmp_path / "out"))
+    result = check_publish(load_settings())
+    assert result.status == Status.OK and str(tmp_path / "out") in result.detail_en
+    assert not list((tmp_path / "out").iterdir())  # the probe file is removed again
+    set_value("publish_target", f"http://127.0.0.1:{free_port()}/dav")
+    result = check_publish(load_settings())
+    assert result.status == Status.NG and "cannot reach" in result.detail_en and "publish_target" in result.fix_en
