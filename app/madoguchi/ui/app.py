@@ -69,9 +69,8 @@ def build_window(settings: Settings, *, demo: bool, sign_in_as: str | None = Non
     from madoguchi.ui.context import AppContext
     from madoguchi.ui.login import SignInFlow
     from madoguchi.ui.main_window import MainWindow
-    from madoguchi.ui.workers import run_in_background
-
     from madoguchi.ui.publishing import PublishingService
+    from madoguchi.ui.workers import run_in_background
 
     context = AppContext(settings, demo=demo)
     window = MainWindow(context)
