@@ -126,11 +126,12 @@ def _p95(values: list[float]) -> float:
 
 
 def run(quick: bool = False) -> list[Figure]:
+    from tests.support.webservers import free_port, start_nginx
+
     from madoguchi.queue.publish import STATUS_NAME, Publisher, encode_status, load_site, public_snapshot
     from madoguchi.queue.targets import FolderTarget
     from madoguchi.queue.web import congestion
     from madoguchi.store.db import open_database
-    from tests.support.webservers import free_port, start_nginx
 
     figures: list[Figure] = []
     with tempfile.TemporaryDirectory() as tmp:
