@@ -374,3 +374,17 @@ def test_selftest_checks_the_target(tmp_path: Path) -> None:
     set_value("publish_target", f"http://127.0.0.1:{free_port()}/dav")
     result = check_publish(load_settings())
     assert result.status == Status.NG and "cannot reach" in result.detail_en and "publish_target" in result.fix_en
+
+
+def test_the_page_needs_nothing_from_elsewhere(tmp_path: Path, database: Database, site) -> None:  # noqa: ANN001
+    """No external fonts, scripts, trackers or cookies: every URL in the page is relative."""
+    seed_defaults(database)
+    folder = tmp_path / "page"
+    Publisher(database, FolderTarget(folder), site=site, watch=False).publish_once()
+    for name in ("index.html", "page.js", "page.css"):
+        text = (folder / name).read_text(encoding="utf-8")
+        assert "://" not in text.replace("http-equiv", ""), name
+        for word in ("document.cookie", "localStorage", "sessionStorage", "@import", "url(", "navigator.sendBeacon"):
+            assert word not in text, (name, word)
+    html = (folder / "index.html").read_text(encoding="utf-8")
+    assert "default-src 'none'" in html and 'name="referrer" content="no-referrer"' in html

@@ -380,6 +380,8 @@ class Publisher:
         self.last_success: float | None = None  # time.monotonic() of the last snapshot sent
         self.published = 0
         self._page_sent: tuple[str, float] | None = None  # digest of the page files, when sent
+        self._files: dict[str, tuple[bytes, str, str]] | None = None
+        self._digest = ""
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -399,9 +401,11 @@ class Publisher:
         return PublishReport(len(body), sent, built - started, time.perf_counter() - built)
 
     def _send_page(self) -> int:
-        files = page_files()
-        digest = hashlib.sha256(b"".join(name.encode() + body for name, (body, _, _) in sorted(files.items())))
-        key = digest.hexdigest()
+        if self._files is None:  # read once: the page changes with a new version, not while running
+            self._files = page_files()
+            self._digest = hashlib.sha256(b"".join(name.encode() + body
+                                                   for name, (body, _, _) in sorted(self._files.items()))).hexdigest()
+        files, key = self._files, self._digest
         if self._page_sent and self._page_sent[0] == key and time.monotonic() - self._page_sent[1] < RESEND_PAGE_SECONDS:
             return 0
         for name, (body, kind, cache) in files.items():
@@ -471,6 +475,7 @@ class Publisher:
     def _failed(self, error: MadoguchiError) -> float:
         self.failures += 1
         self.last_error = error
+        self._page_sent = None  # the target may have lost the page meanwhile: send it again with the next snapshot
         delay = min(self.max_backoff, self.interval * 2 ** self.failures)
         what = "publishing" if isinstance(error, PublishError) else "building the snapshot"
         log.warning("publish: %s failed (attempt %d): %s; retrying in %.1f s", what, self.failures,
