@@ -171,7 +171,7 @@ def test_folder_target_writes_whole_files_and_reports_a_full_disk(database: Data
 
 
 def test_http_target_against_nginx_webdav(database: Database, office, site, tmp_path: Path) -> None:  # noqa: ANN001
-    _queues, clock = office
+    queues, clock = office
     nginx = start_nginx(tmp_path / "nginx", tmp_path / "www")
     try:
         target = open_target(nginx.url + "dav/madoguchi")
@@ -184,6 +184,11 @@ def test_http_target_against_nginx_webdav(database: Database, office, site, tmp_
         assert json.loads(body)["branches"][0]["id"] == "honcho"
         status, headers, body = http_get(nginx.url + "madoguchi/index.html")
         assert status == 200 and b"page.js" in body and headers["Content-Type"].startswith("text/html")
+        # the running publisher keeps the served snapshot current
+        queues["kita"].issue("B", confirm=True)
+        with Publisher(database, target, site=site, interval=0.5, clock=lambda: clock.now, watch=False):
+            assert _wait(lambda: _row(json.loads(http_get(nginx.url + "madoguchi/status.json")[2])["branches"][1],
+                                      "B")["waiting"] == 1)
         refused = HttpTarget(nginx.url + "readonly/madoguchi")
         with pytest.raises(PublishError) as info:
             refused.put(STATUS_NAME, b"{}", "application/json", "no-cache")

@@ -132,7 +132,7 @@
     section.appendChild(el("p", "hours", branch.hours ? t("hours", { hours: branch.hours.replace("-", "–") }) : t("closed_today")));
     var table = el("table"), head = el("thead"), hr = el("tr"), body = el("tbody");
     table.appendChild(el("caption", "sr-only", nameOf(branch.names)));
-    ["col_service", "col_calling", "col_waiting", "col_estimate"].forEach(function (key) {
+    ["col_service", "col_waiting", "col_estimate"].forEach(function (key) {
       var th = el("th", key, t(key)); th.scope = "col"; hr.appendChild(th);
     });
     head.appendChild(hr); table.appendChild(head);
@@ -141,13 +141,14 @@
       th.scope = "row";
       th.appendChild(el("span", "prefix", row.prefix));
       th.appendChild(document.createTextNode(" " + serviceName(row.prefix)));
+      if (row.calling.length) {  // under the service's name: a fourth column does not fit a phone
+        var calling = el("span", "calling", t("col_calling") + " ");
+        row.calling.forEach(function (c) {
+          calling.appendChild(el("span", "call", t("calling_at", { label: c[0], counter: c[1] })));
+        });
+        th.appendChild(calling);
+      }
       tr.appendChild(th);
-      var calling = el("td", "calling");
-      row.calling.forEach(function (c) {
-        calling.appendChild(el("span", "call", t("calling_at", { label: c[0], counter: c[1] })));
-      });
-      if (!row.calling.length) calling.textContent = "—";
-      tr.appendChild(calling);
       tr.appendChild(el("td", "num", t("people", { n: row.waiting })));
       tr.appendChild(estimateCell(row, stale));
       body.appendChild(tr);
