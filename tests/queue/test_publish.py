@@ -110,6 +110,7 @@ def test_snapshot_has_what_residents_look_for(database: Database, office, site) 
     assert status["generated_at"].startswith("2026-11-23T09:0")
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_hours_closed_days_and_weekends(database: Database, office, site) -> None:  # noqa: ANN001
     _queues, clock = office
     saturday = public_snapshot(database, site, clock.now + timedelta(days=5))
@@ -150,6 +151,7 @@ def test_texts_cover_the_lobby_displays_languages() -> None:
 # -- targets ------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_folder_target_writes_whole_files_and_reports_a_full_disk(database: Database, office, site,
                                                                    tmp_path: Path) -> None:  # noqa: ANN001
     _queues, clock = office
@@ -170,6 +172,7 @@ def test_folder_target_writes_whole_files_and_reports_a_full_disk(database: Data
     assert not (folder / f".{STATUS_NAME}.{os.getpid()}.tmp").exists()
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_http_target_against_nginx_webdav(database: Database, office, site, tmp_path: Path) -> None:  # noqa: ANN001
     queues, clock = office
     nginx = start_nginx(tmp_path / "nginx", tmp_path / "www")
@@ -220,6 +223,7 @@ def test_credentials_never_in_a_url() -> None:
         open_target("ftp://ward.example/")
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_s3_target_against_a_signature_checking_s3_server(database: Database, office, site) -> None:  # noqa: ANN001
     """moto's S3 server (an emulator, with authentication on) checks each SigV4 signature."""
     _queues, clock = office
@@ -261,6 +265,7 @@ def _wait(condition, timeout: float = 20.0) -> bool:  # noqa: ANN001
     return False
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_publisher_retries_with_clear_log_lines_and_recovers(database: Database, office, site, tmp_path: Path,
                                                              caplog: pytest.LogCaptureFixture) -> None:  # noqa: ANN001
     _queues, clock = office
@@ -280,6 +285,7 @@ def test_publisher_retries_with_clear_log_lines_and_recovers(database: Database,
     assert any("works again after" in line for line in lines)
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_a_call_is_published_without_waiting_for_the_interval(database: Database, tmp_path: Path, site) -> None:  # noqa: ANN001
     seed_defaults(database, counters=2)
     queue = TicketQueue(database, "honcho")
@@ -299,6 +305,7 @@ def test_a_call_is_published_without_waiting_for_the_interval(database: Database
         assert _wait(shows_the_call), "the call never reached status.json"
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_the_app_setting_starts_a_background_publisher(database: Database, tmp_path: Path) -> None:
     from madoguchi.config import set_value
 
@@ -381,6 +388,7 @@ def test_selftest_checks_the_target(tmp_path: Path) -> None:
     assert result.status == Status.NG and "cannot reach" in result.detail_en and "publish_target" in result.fix_en
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_the_page_needs_nothing_from_elsewhere(tmp_path: Path, database: Database, site) -> None:  # noqa: ANN001
     """No external fonts, scripts, trackers or cookies: every URL in the page is relative."""
     seed_defaults(database)

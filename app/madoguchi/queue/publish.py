@@ -254,7 +254,7 @@ def public_snapshot(database: Database, site: Site, now: datetime | None = None,
     from madoguchi.queue.estimate import ServiceTimeModel, estimate_waiting
     from madoguchi.queue.kpi import build_snapshot
     from madoguchi.queue.model import business_day
-    from madoguchi.queue.service import load_branches, load_counters, load_services
+    from madoguchi.queue.service import TicketQueue, load_branches, load_counters, load_services
 
     now = now or utcnow()
     local = now.astimezone(BUSINESS_TZ)
@@ -263,8 +263,6 @@ def public_snapshot(database: Database, site: Site, now: datetime | None = None,
     by_id = {s.id: s for s in services}
     branches = []
     for branch in load_branches(database):
-        from madoguchi.queue.service import TicketQueue
-
         counters = load_counters(database, branch.id)
         state = TicketQueue(database, branch.id).state(day)
         snapshot = build_snapshot(branch.id, state, services, counters, now, recent_calls=10_000)

@@ -62,7 +62,10 @@ class PublishingService(QObject):
             self.publisher.start()  # its own thread; nothing here waits for the target
 
     def stop(self) -> None:
+        """Stop the publisher without waiting for it here: a PUT under way may take up to its timeout,
+        and stopping the watcher waits for its thread (the app waits for background work at exit)."""
         if self.publisher is not None:
+            from madoguchi.ui.workers import run_in_background
+
             publisher, self.publisher = self.publisher, None
-            # short join: a PUT under way may take up to its timeout; a half-sent file is never renamed in
-            publisher.stop(timeout=2.0)
+            run_in_background(publisher.stop)

@@ -42,3 +42,6 @@ def test_publishing_runs_off_the_ui_thread_and_follows_the_settings(qtbot, make_
         assert service.publisher is None
     finally:
         service.stop()
+        from madoguchi.ui.workers import wait_for_background
+
+        wait_for_background(20000)
