@@ -4,7 +4,7 @@
 "use strict";
 (function () {
   var LANGS = ["ja", "en", "zh", "ko", "vi", "ne"];
-  var texts = null, status = null, clockOffset = 0, failed = false, lastCalled = null;
+  var texts = null, status = null, clockOffset = 0, failed = false, lastCalled = null, lastTicketHtml = "";
 
   function pickLanguage() {
     var asked = new URLSearchParams(location.search).get("lang");
@@ -68,35 +68,33 @@
   function renderTicket(stale) {
     var box = byId("ticket"), want = wanted();
     byId("find-box").hidden = !!want;
-    if (!want || !status) { box.hidden = true; document.title = t("title"); return; }
+    if (!want || !status) { box.hidden = true; lastTicketHtml = ""; document.title = t("title"); return; }
     var state = ticketState(want);
-    box.hidden = false;
-    box.className = "ticket " + state.kind;
-    box.textContent = "";
-    box.appendChild(el("h2", "", t("ticket_heading", { label: want.label })));
+    var next = el("div");
+    next.appendChild(el("h2", "", t("ticket_heading", { label: want.label })));
     if (state.branch) {
-      box.appendChild(el("p", "where", t("ticket_branch", { branch: nameOf(state.branch.names),
-                                                             service: serviceName(want.prefix) })));
+      next.appendChild(el("p", "where", t("ticket_branch", { branch: nameOf(state.branch.names),
+                                                              service: serviceName(want.prefix) })));
     }
     if (state.kind === "called") {
-      box.appendChild(el("p", "called-title", t("called_title")));
+      next.appendChild(el("p", "called-title", t("called_title")));
       var big = el("p", "big", t("called", { counter: state.counter }));
-      box.appendChild(big);
+      big.setAttribute("role", "alert");
+      next.appendChild(big);
       document.title = want.label + " — " + t("called", { counter: state.counter });
       if (lastCalled !== want.label + "@" + state.counter) {
         lastCalled = want.label + "@" + state.counter;
-        big.setAttribute("role", "alert");
         if (navigator.vibrate) { try { navigator.vibrate([300, 150, 300]); } catch (e) { /* not allowed: fine */ } }
       }
     } else if (state.kind === "waiting") {
-      box.appendChild(el("p", "big", state.ahead === 0 ? t("first_in_line") : t("ahead", { n: state.ahead })));
+      next.appendChild(el("p", "big", state.ahead === 0 ? t("first_in_line") : t("ahead", { n: state.ahead })));
       if (state.estimate && !stale) {
-        box.appendChild(el("p", "", state.estimate[2] <= 1 ? t("no_wait")
+        next.appendChild(el("p", "", state.estimate[2] <= 1 ? t("no_wait")
           : t("ticket_estimate", { m: state.estimate[0], low: state.estimate[1], high: state.estimate[2] })));
       }
       document.title = want.label + " — " + (state.ahead === 0 ? t("first_in_line") : t("ahead", { n: state.ahead }));
     } else {
-      box.appendChild(el("p", "", t(state.kind)));
+      next.appendChild(el("p", "", t(state.kind)));
       document.title = t("title");
     }
     var clear = el("a", "clear", t("clear_button"));
@@ -106,7 +104,14 @@
       history.replaceState(null, "", location.pathname + location.search);
       render();
     });
-    box.appendChild(clear);
+    next.appendChild(clear);
+    box.hidden = false;
+    box.className = "ticket " + state.kind;
+    // a live region: touch it only when something changed, or screen readers repeat it every poll
+    if (next.innerHTML !== lastTicketHtml) {
+      lastTicketHtml = next.innerHTML;
+      box.replaceChildren.apply(box, Array.prototype.slice.call(next.childNodes));
+    }
   }
 
   // -- every branch -------------------------------------------------------------------------
@@ -180,6 +185,13 @@
     return section;
   }
 
+  function setBanner(text) {
+    var banner = byId("banner");  // a live region too: unchanged text is left alone
+    if (banner.textContent === text) return;
+    banner.textContent = "";
+    if (text) banner.appendChild(el("p", "warn", text));
+  }
+
   function ageSeconds() {
     return (Date.now() + clockOffset - Date.parse(status.generated_at)) / 1000;
   }
@@ -195,15 +207,12 @@
     byId("find-number").placeholder = t("find_placeholder");
     byId("find-button").textContent = t("find_button");
     byId("find-summary").textContent = t("find_summary");
-    var banner = byId("banner");
-    banner.textContent = "";
-    if (!status) { if (failed) banner.appendChild(el("p", "warn", t("offline"))); return; }
+    if (!status) { setBanner(failed ? t("offline") : ""); return; }
     var stale = ageSeconds() > status.max_age_seconds;
     var time = status.generated_at.substring(11, 16);
     byId("updated").textContent = time;
     byId("updated").dateTime = status.generated_at;
-    if (stale) banner.appendChild(el("p", "warn", t("stale", { time: time })));
-    else if (failed) banner.appendChild(el("p", "warn", t("offline")));
+    setBanner(stale ? t("stale", { time: time }) : failed ? t("offline") : "");
     renderTicket(stale);
     var want = wanted();
     var list = byId("branches");
