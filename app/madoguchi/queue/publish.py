@@ -477,7 +477,7 @@ class Publisher:
         delay = min(self.max_backoff, self.interval * 2 ** self.failures)
         what = "publishing" if isinstance(error, PublishError) else "building the snapshot"
         log.warning("publish: %s failed (attempt %d): %s; retrying in %.1f s", what, self.failures,
-                    error.message("en"), delay)
+                    error.message("en").rstrip("."), delay)
         return delay
 
 
