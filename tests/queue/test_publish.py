@@ -401,3 +401,13 @@ def test_the_page_needs_nothing_from_elsewhere(tmp_path: Path, database: Databas
             assert word not in text, (name, word)
     html = (folder / "index.html").read_text(encoding="utf-8")
     assert "default-src 'none'" in html and 'name="referrer" content="no-referrer"' in html
+
+
+def test_the_receipt_qr_carries_the_ticket_in_the_fragment_only() -> None:
+    from urllib.parse import urlsplit
+
+    from madoguchi.queue.qr import status_page_url
+
+    url = status_page_url("https://ward.example.jp/madoguchi/", "honcho", ticket_label="A-007")
+    parts = urlsplit(url)
+    assert parts.fragment == "honcho/A-007" and "A-007" not in parts.path + parts.query
