@@ -14,7 +14,7 @@ from madoguchi.queue.model import utcnow
 from madoguchi.queue.publish import LANGUAGES, Publisher, load_site, load_texts
 from madoguchi.queue.targets import FolderTarget
 from tests.queue.helpers import Clock
-from tests.queue.test_publish import SITE_YAML, make_office
+from tests.queue.test_publish import make_office
 from tests.support.requirements import require_executable
 from tests.support.webservers import start_nginx
 
@@ -22,6 +22,17 @@ pytestmark = [pytest.mark.chromium, pytest.mark.slow,
               pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)]
 
 PHONE = "390,844"
+#: open all day, every day: what the page shows must not depend on when the test runs
+ALWAYS_OPEN_SITE = """
+hours: {weekdays: "00:00-23:59", saturday: "00:00-23:59", sunday: "00:00-23:59"}
+closed_days: []
+branches:
+  honcho: {names: {en: "City hall"}, nearby: [kita, minami]}
+  kita: {names: {en: "North branch"}}
+  minami: {names: {en: "South branch"}}
+services:
+  A: {zh: "迁入・迁出"}
+"""
 
 
 def _chromium(url: str, user_data: Path, *args: str) -> subprocess.CompletedProcess:
@@ -48,7 +59,7 @@ def _shot(url: str, tmp_path: Path, path: Path, size: str = PHONE) -> None:
 def published(database, tmp_path: Path):  # noqa: ANN001, ANN201
     """A live snapshot of three branches published to a folder that plain nginx serves."""
     site_file = tmp_path / "site.yaml"
-    site_file.write_text(SITE_YAML, encoding="utf-8")
+    site_file.write_text(ALWAYS_OPEN_SITE, encoding="utf-8")
     clock = Clock(utcnow() - timedelta(minutes=8))
     make_office(database, clock)
     clock.now = utcnow()  # the snapshot is fresh; the tickets were issued over the last minutes
@@ -67,6 +78,8 @@ def test_every_branch_calls_and_estimates(published, tmp_path: Path, results_dir
     url, _publisher, _clock = published
     dom = _dom(url + "?lang=ja", tmp_path)
     assert len(re.findall(r'<section class="branch[^"]*" id="b-', dom)) == 3
+    index = dom[dom.find('<nav id="index"'):][:400]
+    assert index.startswith('<nav id="index" aria-label="拠点一覧"><a class="open" href="#b-honcho">本庁舎 <b>12人</b>'), index
     for text in ("本庁舎", "北特別出張所", "南特別出張所", "住民異動", "A-001（1番）", "受付停止中", "約"):
         assert text in dom, text
     assert "住民異動は北特別出張所の方が空いています（待ちなし）" in dom  # the least-waiting-nearby hint

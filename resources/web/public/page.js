@@ -170,12 +170,7 @@
         var li = el("li");
         var link = el("a", "", t("hint", { service: serviceName(h.prefix), branch: nameOf(other.names),
                                           wait: h.minutes <= 1 ? t("no_wait") : t("about", { m: h.minutes }) }));
-        link.href = "#b-" + other.id;
-        link.addEventListener("click", function (event) {
-          event.preventDefault();  // keep the ticket in the fragment; just scroll
-          var target = byId("b-" + other.id);
-          if (target) { target.scrollIntoView(); target.querySelector("h2").focus(); }
-        });
+        jumpLink(link, other.id);
         li.appendChild(link);
         list.appendChild(li);
       });
@@ -190,6 +185,28 @@
     if (banner.textContent === text) return;
     banner.textContent = "";
     if (text) banner.appendChild(el("p", "warn", text));
+  }
+
+  function jumpLink(link, branchId) {
+    link.href = "#b-" + branchId;
+    link.addEventListener("click", function (event) {
+      event.preventDefault();  // keep the ticket in the fragment; just scroll
+      var target = byId("b-" + branchId);
+      if (target) { target.scrollIntoView(); target.querySelector("h2").focus(); }
+    });
+  }
+
+  function renderIndex(stale) {
+    var nav = byId("index");
+    nav.hidden = status.branches.length < 3;
+    nav.setAttribute("aria-label", t("index_label"));
+    nav.textContent = "";
+    status.branches.forEach(function (branch) {
+      var link = el("a", branch.open && !stale ? "open" : "closed", nameOf(branch.names) + " ");
+      link.appendChild(el("b", "", t("people", { n: branch.waiting })));
+      jumpLink(link, branch.id);
+      nav.appendChild(link);
+    });
   }
 
   function ageSeconds() {
@@ -215,6 +232,7 @@
     setBanner(stale ? t("stale", { time: time }) : failed ? t("offline") : "");
     renderTicket(stale);
     var want = wanted();
+    renderIndex(stale);
     var list = byId("branches");
     list.textContent = "";
     status.branches.forEach(function (branch) {
