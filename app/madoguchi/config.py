@@ -98,6 +98,14 @@ SPECS: tuple[SettingSpec, ...] = (
                 "public congestion page URL on the ward's website (ticket QR code; empty: public_host:public_port)",
                 check=lambda v: v == "" or v.startswith(("http://", "https://")),
                 expected_ja="http:// または https:// で始まるURL", expected_en="a URL starting with http:// or https://"),
+    SettingSpec("publish_target", str, "", "混雑状況の公開先（フォルダ、http(s)://…、s3://バケット/接頭辞。空欄で公開しない）",
+                "where the congestion snapshot is published (folder, http(s)://…, s3://bucket/prefix; empty: none)"),
+    SettingSpec("publish_interval", int, 2, "公開の間隔（秒）", "publishing interval (seconds)",
+                check=lambda v: 1 <= v <= 3600, expected_ja="1〜3600 の整数", expected_en="an integer 1-3600"),
+    SettingSpec("publish_in_app", bool, False, "この端末のアプリ内で公開する（1台だけで有効にする）",
+                "publish from the app on this PC (turn on for one PC only)"),
+    SettingSpec("publish_site", str, "", "公開ページの拠点情報ファイル site.yaml（空欄で同梱の既定）",
+                "the public page's site.yaml (hours, neighbours, names; empty: the shipped default)"),
     SettingSpec("wait_alert_minutes", int, 45, "待ち時間の警告（分）", "wait alert threshold (minutes)",
                 check=_non_negative, expected_ja="0 以上の整数", expected_en="an integer >= 0"),
 )
@@ -133,6 +141,10 @@ class Settings:
     public_port: int = 8080
     public_url: str = ""
     wait_alert_minutes: int = 45
+    publish_target: str = ""
+    publish_interval: int = 2
+    publish_in_app: bool = False
+    publish_site: str = ""
     #: where the values came from: the file, and the problems met while loading
     source: Path | None = field(default=None, compare=False)
     problems: tuple[Problem, ...] = field(default=(), compare=False)

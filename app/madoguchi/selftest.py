@@ -245,6 +245,27 @@ def check_forms(settings: Settings) -> CheckResult:
     return CheckResult("forms", Status.OK, f"{count} 様式と届出の規則 ({folder})", f"{count} forms and the life-event rules ({folder})")
 
 
+def check_publish(settings: Settings) -> CheckResult:
+    """The congestion target (when one is set): write, read back and delete a small file; the site file."""
+    from madoguchi.errors import MadoguchiError
+    from madoguchi.queue.publish import load_site
+    from madoguchi.queue.targets import open_target, probe
+
+    if not settings.publish_target:
+        return CheckResult("publish", Status.OK, "混雑状況の公開先は設定されていません（公開しない）",
+                           "no publishing target set (congestion is not published)")
+    try:
+        load_site(Path(settings.publish_site)) if settings.publish_site else load_site()
+        target = open_target(settings.publish_target)
+        seconds = probe(target)
+    except MadoguchiError as error:
+        return CheckResult("publish", Status.NG, error.message("ja"), error.message("en"),
+                           "公開先の設定（publish_target）、資格情報、ネットワークを確認してください。",
+                           "check publish_target, the credentials and the network.")
+    return CheckResult("publish", Status.OK, f"{target.description}（{seconds:.2f}秒）",
+                       f"{target.description} ({seconds:.2f} s)")
+
+
 CHECKS: list[Check] = [
     Check("Qt", True, check_qt),
     Check("ocr", True, check_ocr),
@@ -257,6 +278,7 @@ CHECKS: list[Check] = [
     Check("camera", False, check_camera),
     Check("scanner", False, check_scanner),
     Check("ic_reader", False, check_ic_reader),
+    Check("publish", False, check_publish),
 ]
 
 

@@ -15,7 +15,14 @@ Modules
 - ``simulate``  discrete-event counter days (benchmark, tests, staffing check).
 - ``notify``    :class:`QueueWatcher` — LISTEN/NOTIFY (PostgreSQL) or polling (SQLite), reconnects;
   :class:`SnapshotFeed` — a watcher that reloads the snapshot for you (coalesced, off the UI thread).
-- ``web``       the public congestion page (``madoguchi serve``); ``qr`` QR codes for receipts.
+- ``web``       the small local congestion page (``madoguchi serve``); ``qr`` QR codes for receipts
+  (the ticket in the URL fragment: ``…/#honcho/A-007``).
+- ``publish``   one-way publishing out of the LGWAN segment (``madoguchi publish``): :func:`public_snapshot`
+  (``status.json``: every branch, calls, the line in order with estimates, hours, hints; ticket labels,
+  never names), the static page from ``resources/web/public/``, :class:`Publisher` (its own thread,
+  every few seconds and on each change, back-off and log lines on failure).
+- ``targets``   where it goes: :class:`FolderTarget` (temp file + rename), :class:`HttpTarget` (WebDAV PUT),
+  :class:`S3Target` (SigV4); :func:`open_target` from ``--to``; :func:`probe` for selftest.
 
 Every call that touches the database blocks (milliseconds; seconds when the server is
 away): from Qt run it with ``madoguchi.ui.workers.run_in_background``. A lost database

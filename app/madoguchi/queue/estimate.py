@@ -209,6 +209,19 @@ def estimate_ticket(state: QueueState, counters: list[CounterInfo], model: Servi
     return _estimate(planned.get(ticket_id), ahead, _serving(counters, state.open_counter_ids(), ticket.service_id))
 
 
+def estimate_waiting(state: QueueState, counters: list[CounterInfo], model: ServiceTimeModel,
+                     now: datetime) -> dict[int, WaitEstimate]:
+    """The remaining wait of every waiting ticket at once (one pass over the line: the public snapshot)."""
+    planned = plan_calls(state, counters, model, now)
+    open_ids = state.open_counter_ids()
+    result: dict[int, WaitEstimate] = {}
+    for service_id in {t.service_id for t in state.waiting()}:
+        serving = _serving(counters, open_ids, service_id)
+        for ahead, ticket in enumerate(state.waiting([service_id])):
+            result[ticket.id] = _estimate(planned.get(ticket.id), ahead, serving)
+    return result
+
+
 def people_ahead(state: QueueState, ticket: Ticket) -> int:
     key = ticket.order_key()
     return sum(1 for t in state.waiting([ticket.service_id]) if t.order_key() < key)

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import io
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 
-def status_page_url(base_url: str, branch_id: str | None = None, language: str = "ja") -> str:
-    """The public page's address for a receipt, e.g. ``https://ward.example/madoguchi/?branch=honcho``."""
+def status_page_url(base_url: str, branch_id: str | None = None, language: str = "ja",
+                    ticket_label: str | None = None) -> str:
+    """The public page's address for a receipt, e.g. ``https://ward.example/madoguchi/?branch=honcho#honcho/A-007``.
+
+    The ticket goes in the fragment: the phone's browser never sends it to any server; the
+    published page (``madoguchi publish``) reads it and shows that ticket's place in line.
+    """
     query = {k: v for k, v in (("branch", branch_id), ("lang", language if language != "ja" else None)) if v}
     base = base_url if base_url.endswith("/") else base_url + "/"
-    return base + ("?" + urlencode(query) if query else "")
+    url = base + ("?" + urlencode(query) if query else "")
+    if ticket_label and branch_id:
+        url += f"#{quote(branch_id)}/{quote(ticket_label)}"
+    return url
 
 
 def ticket_qr_svg(url: str, *, scale: int = 4, border: int = 2) -> str:

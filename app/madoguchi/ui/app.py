@@ -69,10 +69,12 @@ def build_window(settings: Settings, *, demo: bool, sign_in_as: str | None = Non
     from madoguchi.ui.context import AppContext
     from madoguchi.ui.login import SignInFlow
     from madoguchi.ui.main_window import MainWindow
+    from madoguchi.ui.publishing import PublishingService
     from madoguchi.ui.workers import run_in_background
 
     context = AppContext(settings, demo=demo)
     window = MainWindow(context)
+    window.publishing = PublishingService(context, window)  # publish_in_app: congestion out, own thread
     window.sign_in_flow = SignInFlow(context, window, sign_in_as=sign_in_as)
 
     def _failed(error: BaseException) -> None:

@@ -50,7 +50,8 @@ def receipt_for(ticket: Any, service: Any, estimate: Any, settings: Settings) ->
 
     return Receipt(ticket.label, service.name, service.name_en, ticket.arrival_at, settings.branch_name,
                    estimate.people_ahead, estimate.minutes, estimate.low, estimate.high,
-                   status_page_url(public_base_url(settings), settings.branch_id))
+                   status_page_url(public_base_url(settings), settings.branch_id,
+                                   ticket_label=ticket.label))
 
 
 def wait_line(receipt: Receipt) -> tuple[str, str]:
