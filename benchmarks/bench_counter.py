@@ -146,7 +146,7 @@ def _visit(view, keys: _Keys, sample, scans: Path, *, forms_extra: tuple[str, ..
     """One 転入 through the widgets; returns what was measured."""
     from PySide6.QtCore import Qt
 
-    from madoguchi.visit_flow import Step
+    from madoguchi.counter.flow import Step
 
     ctrl = Qt.KeyboardModifier.ControlModifier
     measured: dict = {}

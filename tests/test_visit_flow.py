@@ -1,4 +1,4 @@
-"""The counter visit as a Qt-free workflow (madoguchi.visit_flow): no display needed."""
+"""The counter visit as a Qt-free workflow (madoguchi.counter): no display needed."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
+from madoguchi.counter.check import to_katakana, validate
+from madoguchi.counter.flow import Step, VisitFlow
 from madoguchi.errors import InputError
 from madoguchi.ids.model import DocumentType, Field, IdReading
-from madoguchi.visit_flow import Step, VisitFlow, to_katakana, validate
 
 
 def _reading(**overrides: Field) -> IdReading:

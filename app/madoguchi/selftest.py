@@ -215,7 +215,7 @@ def check_ic_reader(settings: Settings) -> CheckResult:
 
 
 def check_forms(settings: Settings) -> CheckResult:
-    from madoguchi.forms.definition import check_forms as problems_in
+    from madoguchi.forms.catalogue import check_forms as problems_in
 
     folder = paths.forms_dir()
     problems = problems_in(folder)

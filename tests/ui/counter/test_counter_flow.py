@@ -13,8 +13,8 @@ from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit
 
+from madoguchi.counter.flow import Step
 from madoguchi.ids.parse import split_name
-from madoguchi.visit_flow import Step
 from tests.data.cards import write_sample
 from tests.ui.counter.conftest import close_view, make_view
 

@@ -11,9 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from madoguchi.counter.flow import Step
 from madoguchi.errors import MadoguchiError
 from madoguchi.queue.model import TicketState
-from madoguchi.visit_flow import Step
 
 
 def test_next_ticket_is_called_and_marked_served_when_done(qtbot, counter_view, card_reading) -> None:

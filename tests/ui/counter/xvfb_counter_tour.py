@@ -41,8 +41,8 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from madoguchi.config import load_settings
+    from madoguchi.counter.flow import Step
     from madoguchi.ui.app import build_window, create_application, demo_settings
-    from madoguchi.visit_flow import Step
 
     scans = Path(tempfile.mkdtemp(prefix="madoguchi-scans-"))
     settings = replace(demo_settings(load_settings()), scanner_folder=str(scans), printer_name=args.printer,

@@ -14,8 +14,8 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QThread, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from madoguchi.counter.flow import VisitFlow
 from madoguchi.ui.counter.common import StepWidget, bgr_to_qimage, card_pixmap, heading
-from madoguchi.visit_flow import VisitFlow
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPen, QPixmap, QShortcut
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
-from madoguchi.visit_flow import VisitFlow
+from madoguchi.counter.flow import VisitFlow
 
 
 class StepWidget(QWidget):

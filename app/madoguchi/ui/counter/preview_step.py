@@ -28,9 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from madoguchi.counter.check import SPEC_BY_NAME
+from madoguchi.counter.flow import VisitFlow
 from madoguchi.ui.counter.common import StepWidget, heading
 from madoguchi.ui.counter.data_text import data_tr
-from madoguchi.visit_flow import SPEC_BY_NAME, VisitFlow
 
 MM_TO_PT = 72.0 / 25.4
 

@@ -1,6 +1,6 @@
 """The 窓口 workspace: one visit, from the card on the desk to the signed packet, on one screen.
 
-A thin view over :class:`madoguchi.visit_flow.VisitFlow` (the Qt-free model): the step bar
+A thin view over :class:`madoguchi.counter.flow.VisitFlow` (the Qt-free model): the step bar
 shows where the visit is, the stack shows one step, the hint bar its shortcuts. This class
 wires the outside world to the steps — the ID reader, the scanner folder, the IC reader, the
 forms engine, the printer, the queue, the draft store and the audit log — always off the UI
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from madoguchi.counter.flow import STEPS, PrintOutcome, Step, VisitFlow
 from madoguchi.errors import MadoguchiError
 from madoguchi.ui.context import AppContext
 from madoguchi.ui.counter.card_step import CardStepWidget
@@ -41,7 +42,6 @@ from madoguchi.ui.counter.what_step import WhatStepWidget
 from madoguchi.ui.counter.who_step import WhoStepWidget
 from madoguchi.ui.widgets.banner import BannerWidget
 from madoguchi.ui.workers import run_in_background
-from madoguchi.visit_flow import STEPS, PrintOutcome, Step, VisitFlow
 
 log = logging.getLogger(__name__)
 
@@ -606,8 +606,8 @@ class CounterView(QWidget):
 def _make_reader(engine: str) -> Any:
     """The ID reader, created once, and the flow's helpers warmed up, so the first card is as fast
     as the next."""
+    from madoguchi.counter.flow import warm_up
     from madoguchi.ids.pipeline import IdReader
-    from madoguchi.visit_flow import warm_up
 
     reader = IdReader(engine_name=engine)
     warm_up()

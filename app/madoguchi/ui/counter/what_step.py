@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from madoguchi.counter.flow import VisitFlow
+from madoguchi.forms.definition import Question
 from madoguchi.ui.counter.common import StepWidget, heading
 from madoguchi.ui.counter.data_text import data_tr
-from madoguchi.visit_flow import VisitFlow
 
 
 class EventListWidget(QListWidget):
@@ -192,18 +193,18 @@ class WhatStepWidget(StepWidget):
         self._question_widgets = []
         answers = self.flow.visit.answers if self.flow.visit else {}
         for question in self.flow.questions():
-            widget = self._question_widget(question, answers.get(question["id"]))
-            widget.setObjectName(f"question_{question['id']}")
+            widget = self._question_widget(question, answers.get(question.id))
+            widget.setObjectName(f"question_{question.id}")
             self._question_widgets.append(widget)
-            self.questions_form.addRow(data_tr(question["label"]), widget)
+            self.questions_form.addRow(data_tr(question.label), widget)
         self.questions_box.setVisible(bool(self._question_widgets))
         chain = [self.new_postal, self.new_address, self.new_building, self.move_date, self.household_head,
                  self.relationship, *self._question_widgets, self.forms]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
-    def _question_widget(self, question: dict[str, Any], value: Any) -> QWidget:
-        qid, kind = question["id"], question.get("kind", "text")
+    def _question_widget(self, question: Question, value: Any) -> QWidget:
+        qid, kind = question.id, question.kind
         if kind == "bool":
             box = QCheckBox(self.tr("はい"))
             box.setChecked(bool(value) and str(value).lower() not in ("false", "no", "0"))
@@ -211,7 +212,7 @@ class WhatStepWidget(StepWidget):
             return box
         if kind == "choice":
             combo = QComboBox()
-            choices = [str(c) for c in question.get("choices", [])]
+            choices = [str(c) for c in question.choices]
             combo.addItems(choices)
             if value in choices:
                 combo.setCurrentIndex(choices.index(value))
