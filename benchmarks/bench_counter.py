@@ -103,8 +103,8 @@ def _clean_sample():  # noqa: ANN202
 
 
 def _view(settings):  # noqa: ANN001, ANN202
+    from madoguchi.seed import seed_defaults
     from madoguchi.store.db import open_database
-    from madoguchi.store.seed import seed_defaults
     from madoguchi.ui.app import create_application
     from madoguchi.ui.context import AppContext, SignedInUser
     from madoguchi.ui.counter.view import CounterView

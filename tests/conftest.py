@@ -79,8 +79,8 @@ def database_url(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def database(database_url: str):  # noqa: ANN201
     """A migrated database with the default services."""
+    from madoguchi.seed import seed_defaults
     from madoguchi.store.db import open_database
-    from madoguchi.store.seed import seed_defaults
 
     db = open_database(database_url)
     seed_defaults(db)

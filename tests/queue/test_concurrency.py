@@ -8,8 +8,8 @@ import pytest
 
 from madoguchi.queue.model import TicketState
 from madoguchi.queue.service import TicketQueue
+from madoguchi.seed import seed_defaults
 from madoguchi.store.db import open_database
-from madoguchi.store.seed import seed_defaults
 from tests.queue.helpers import worker_call, worker_issue
 
 pytestmark = pytest.mark.slow

@@ -10,8 +10,8 @@ import pytest
 from madoguchi.errors import DatabaseUnavailable
 from madoguchi.queue.notify import RESYNC, QueueChange, QueueWatcher
 from madoguchi.queue.service import TicketQueue
+from madoguchi.seed import seed_defaults
 from madoguchi.store.db import open_database
-from madoguchi.store.seed import seed_defaults
 from tests.support.postgres import find_pg_bin, start_server
 from tests.support.requirements import missing
 

@@ -30,8 +30,8 @@ def demo_settings(settings: Settings) -> Settings:
 
 
 def open_app_database(settings: Settings, demo: bool):  # noqa: ANN201
+    from madoguchi.seed import seed_defaults, seed_demo
     from madoguchi.store.db import open_database
-    from madoguchi.store.seed import seed_defaults, seed_demo
 
     database = open_database(settings.effective_database_url)
     if demo:

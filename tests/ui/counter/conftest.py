@@ -52,8 +52,8 @@ def counter_settings(sqlite_url: str, scan_folder: Path):  # noqa: ANN201
 
 def make_view(qtbot, settings, *, printer: str = ""):  # noqa: ANN001, ANN201
     """The counter view in a real AppContext with a migrated database, services ready."""
+    from madoguchi.seed import seed_defaults
     from madoguchi.store.db import open_database
-    from madoguchi.store.seed import seed_defaults
     from madoguchi.ui.app import create_application
     from madoguchi.ui.context import AppContext, SignedInUser
     from madoguchi.ui.counter.view import CounterView

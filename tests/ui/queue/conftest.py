@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from madoguchi.config import load_settings
-from madoguchi.store.seed import seed_defaults
+from madoguchi.seed import seed_defaults
 from tests.support.cups import CupsQueue, cups_pdf_queue
 
 #: a printer name no print system knows: printing fails for real
