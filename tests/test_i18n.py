@@ -82,7 +82,7 @@ def test_compiled_translation_turns_known_strings_into_english(qapp, tmp_path: P
     assert translator.load(str(qm))
     assert translator.translate("MainWindow", "受付") == "Reception"
     assert translator.translate("MainWindow", "窓口") == "Counter"
-    assert translator.translate("CounterView", "受付を中止（Ctrl+Shift+Del）") == "Cancel visit (Ctrl+Shift+Del)"
+    assert translator.translate("StepBarWidget", "受付を中止（Ctrl+Shift+Del）") == "Cancel visit (Ctrl+Shift+Del)"
     assert translator.translate("PinDialog", "残り回数: {n} 回") == "Tries left: {n}"
     assert translator.translate("DataText", "住民異動届") == "Change of residence (住民異動届)"
     # installed in the application, QCoreApplication.translate (what self.tr uses) answers in English

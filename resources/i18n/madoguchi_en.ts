@@ -231,11 +231,11 @@
     </message>
     <message>
         <source>受付を中止（Ctrl+Shift+Del）</source>
-        <translation>Cancel visit (Ctrl+Shift+Del)</translation>
+        <translation type="vanished">Cancel visit (Ctrl+Shift+Del)</translation>
     </message>
     <message>
         <source>入力途中の自動保存が使えません: </source>
-        <translation>Autosave of unfinished input is unavailable: </translation>
+        <translation type="vanished">Autosave of unfinished input is unavailable: </translation>
     </message>
     <message>
         <source>整理券の呼び出しはまだ使えません。整理券なしで受付できます（F3）。</source>
@@ -259,11 +259,11 @@
     </message>
     <message>
         <source>自動保存に失敗しました: </source>
-        <translation>Autosave failed: </translation>
+        <translation type="vanished">Autosave failed: </translation>
     </message>
     <message>
         <source>{0} に中断した受付（受付番号 {1}）</source>
-        <translation>Visit interrupted at {0} (ticket {1})</translation>
+        <translation type="vanished">Visit interrupted at {0} (ticket {1})</translation>
     </message>
     <message>
         <source>お待ちの方はいません。</source>
@@ -564,6 +564,17 @@
     <message>
         <source>整理券なしで受付</source>
         <translation>Start without ticket</translation>
+    </message>
+</context>
+<context>
+    <name>DraftKeeper</name>
+    <message>
+        <source>入力途中の自動保存が使えません: </source>
+        <translation>Autosave of unfinished input is unavailable: </translation>
+    </message>
+    <message>
+        <source>自動保存に失敗しました: </source>
+        <translation>Autosave failed: </translation>
     </message>
 </context>
 <context>
@@ -1317,6 +1328,13 @@
     </message>
 </context>
 <context>
+    <name>StepBarWidget</name>
+    <message>
+        <source>受付を中止（Ctrl+Shift+Del）</source>
+        <translation>Cancel visit (Ctrl+Shift+Del)</translation>
+    </message>
+</context>
+<context>
     <name>StepWidget</name>
     <message>
         <source>{0}（{1}）</source>
@@ -1718,6 +1736,10 @@
     <message>
         <source>この窓口の業務でお待ちの方: {0} 人</source>
         <translation>Waiting for this counter's services: {0}</translation>
+    </message>
+    <message>
+        <source>{0} に中断した受付（受付番号 {1}）</source>
+        <translation>Visit interrupted at {0} (ticket {1})</translation>
     </message>
 </context>
 </TS>

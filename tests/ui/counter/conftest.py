@@ -71,7 +71,7 @@ def make_view(qtbot, settings, *, printer: str = ""):  # noqa: ANN001, ANN201
     view.show()
     qtbot.waitExposed(view)
     view.activateWindow()
-    qtbot.waitUntil(lambda: view.reader is not None and view.drafts is not None, timeout=30000)
+    qtbot.waitUntil(lambda: view.service.reader is not None and view.service.drafts is not None, timeout=30000)
     return view
 
 

@@ -93,7 +93,7 @@ def main() -> int:
     ctrl, alt = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.AltModifier
     wait(lambda: context.user is not None and context.database is not None)
     window.show_workspace("counter")
-    wait(lambda: view.reader is not None and view.drafts is not None)
+    wait(lambda: view.service.reader is not None and view.service.drafts is not None)
     pump(200)
     shot("who")
     key(Qt.Key.Key_F3)
