@@ -19,10 +19,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("MADOGUCHI_DATABASE_URL", None)
 
 from tests.support import requirements  # noqa: E402
+from tests.support.cups import CupsQueue, cups_pdf_queue  # noqa: E402
 from tests.support.postgres import PostgresServer, find_pg_bin, start_server  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "results"
+CARD_SEED = 11
 
 
 @pytest.fixture(autouse=True)
@@ -86,3 +88,26 @@ def database(database_url: str):  # noqa: ANN201
     seed_defaults(db)
     yield db
     db.dispose()
+
+
+@pytest.fixture(scope="session")
+def cups_queue() -> Iterator[CupsQueue]:
+    """A real CUPS queue writing PDFs (cupsd started by the session when it is not running)."""
+    with cups_pdf_queue() as queue:
+        yield queue
+
+
+@pytest.fixture(scope="session")
+def card_sample():  # noqa: ANN201
+    """A synthetic My Number card (tests/data/cards.py), scanned flat."""
+    from tests.data.cards import generate_sample
+
+    return generate_sample(CARD_SEED, "mynumber_card", "scan", upside_down=False)
+
+
+@pytest.fixture(scope="session")
+def card_reading(card_sample):  # noqa: ANN001, ANN201
+    """The real reader's reading of the card (read once per session: OCR takes seconds)."""
+    from madoguchi.ids.pipeline import IdReader
+
+    return IdReader().read(card_sample.encoded(), source="test")

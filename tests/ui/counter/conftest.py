@@ -1,40 +1,14 @@
-"""Fixtures for the counter workspace: a generated card read once, the real CUPS queue, a view on a
-real (temporary) database with its scanner folder."""
+"""Fixtures for the counter workspace: a view on a real (temporary) database with its scanner folder
+(the generated card, its reading and the real CUPS queue are tests/conftest.py's)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from madoguchi.config import load_settings
-from tests.support.cups import CupsQueue, cups_pdf_queue
-
-CARD_SEED = 11
-
-
-@pytest.fixture(scope="session")
-def cups_queue() -> Iterator[CupsQueue]:
-    with cups_pdf_queue() as queue:
-        yield queue
-
-
-@pytest.fixture(scope="session")
-def card_sample():  # noqa: ANN201
-    """A synthetic My Number card (tests/data/cards.py), scanned flat."""
-    from tests.data.cards import generate_sample
-
-    return generate_sample(CARD_SEED, "mynumber_card", "scan", upside_down=False)
-
-
-@pytest.fixture(scope="session")
-def card_reading(card_sample):  # noqa: ANN001, ANN201
-    """The real reader's reading of the card (read once per session: OCR takes seconds)."""
-    from madoguchi.ids.pipeline import IdReader
-
-    return IdReader().read(card_sample.encoded(), source="test")
 
 
 @pytest.fixture
