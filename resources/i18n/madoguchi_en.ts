@@ -523,6 +523,14 @@
         <source>帳票が選ばれていません。</source>
         <translation>No forms are selected.</translation>
     </message>
+    <message>
+        <source>住所は市区町村から入力してください（郵便番号を入れると町名まで入ります）。</source>
+        <translation>Enter the address from the city on (a postal code fills in the town).</translation>
+    </message>
+    <message>
+        <source>番地を入力してください。</source>
+        <translation>Enter the block and house number (番地).</translation>
+    </message>
 </context>
 <context>
     <name>DisplayView</name>

@@ -89,5 +89,6 @@ def test_served_and_call_next_pressed_at_once_do_not_deadlock(database) -> None:
             thread.start()
         for thread in threads:
             thread.join(30)
+        assert not any(thread.is_alive() for thread in threads), "the two presses deadlocked"
     assert unexpected == []
     assert queue.verify_projection() == []

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from madoguchi.forms.text import to_katakana as _to_katakana
 from madoguchi.ids.model import Box
 from madoguchi.ids.parse import ParseError, parse_date, parse_sex, split_name
-from madoguchi.postal import lookup_postal_code
+from madoguchi.postal import lookup_postal_code, split_address
 
 #: below this OCR confidence a field is highlighted and visited first
 LOW_CONFIDENCE = 0.80
@@ -70,6 +70,11 @@ class FieldState:
 
 
 _KANA_OK = re.compile(r"^[\u30A0-\u30FF\u3000 ]*$")
+#: what says where in the town: a number (any width, kanji numerals) or 番地
+_BANCHI = re.compile(r"[0-9０-９〇一二三四五六七八九十]|番地")
+#: the problems of an address, as the clerk reads them (also listed in ui/counter/data_text.py)
+NO_PLACE = "住所は市区町村から入力してください（郵便番号を入れると町名まで入ります）。"
+NO_BANCHI = "番地を入力してください。"
 
 
 def to_katakana(text: str) -> str:
@@ -109,7 +114,18 @@ def validate(kind: str, text: str, *, required: bool = False) -> tuple[str, str]
             return _parse_sex(value), ""
         except ValueError:
             return value, "男 または 女 を入力してください。"
-    return unicodedata.normalize("NFKC", value) if kind == "address" else value, ""
+    if kind == "address":
+        value = unicodedata.normalize("NFKC", value)
+        return value, address_problem(value)
+    return value, ""
+
+
+def address_problem(address: str) -> str:
+    """'' for an address the forms can use; else what is missing: the place (「5-13-14」 alone) or the 番地."""
+    split = split_address(address)
+    if split is None:
+        return NO_PLACE
+    return "" if _BANCHI.search(split[3]) else NO_BANCHI
 
 
 def _parse_sex(text: str) -> str:

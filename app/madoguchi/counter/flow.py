@@ -20,8 +20,10 @@ from madoguchi.counter import drafts
 from madoguchi.counter.catalogue import FormsCatalogue
 from madoguchi.counter.check import (
     CHECK_FIELDS,
+    NO_BANCHI,
     SPEC_BY_NAME,
     FieldState,
+    address_problem,
     split_full_name,
     to_katakana,
     validate,
@@ -385,6 +387,10 @@ class VisitFlow:
     def needs_new_address(self) -> bool:
         return bool(self.move_kind())
 
+    def new_address_lacks_banchi(self) -> bool:
+        """The new address is the town the postal code gave, the 番地 still to come (the clerk's next keys go there)."""
+        return bool(self.new_address["address"]) and address_problem(self.new_address["address"]) == NO_BANCHI
+
     def add_form(self, form_id: str) -> list[str]:
         if form_id in self.forms_removed:
             self.forms_removed.remove(form_id)
@@ -423,6 +429,8 @@ class VisitFlow:
             found.append("手続を選んでください。")
         if self.needs_new_address() and not self.new_address["address"]:
             found.append("新しい住所を入力してください。")
+        elif self.needs_new_address():
+            found += [problem for problem in (address_problem(self.new_address["address"]),) if problem]
         if self.needs_new_address() and not self.new_address["move_date"]:
             found.append("異動日を入力してください。")
         if self.visit is not None and not self.form_ids():

@@ -53,6 +53,9 @@ WORDS: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("DataText", "新しい住所を入力してください。"),
     QT_TRANSLATE_NOOP("DataText", "異動日を入力してください。"),
     QT_TRANSLATE_NOOP("DataText", "帳票が選ばれていません。"),
+    # address problems (madoguchi.counter.check.NO_PLACE / NO_BANCHI)
+    QT_TRANSLATE_NOOP("DataText", "住所は市区町村から入力してください（郵便番号を入れると町名まで入ります）。"),
+    QT_TRANSLATE_NOOP("DataText", "番地を入力してください。"),
 )
 
 

@@ -7,7 +7,7 @@ import itertools
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from madoguchi.counter.check import NO_BANCHI
 from madoguchi.counter.flow import VisitFlow
 from madoguchi.forms.definition import Question
 from madoguchi.ui.counter.common import StepWidget, heading
@@ -82,6 +83,9 @@ class WhatStepWidget(StepWidget):
         self.new_postal.setPlaceholderText(self.tr("例: 144-0052（住所を補完します）"))
         self.new_address = QLineEdit()
         self.new_address.setObjectName("newAddress")
+        # the postal code filled the town and moved the focus here: a Tab or Enter from habit must not
+        # carry the 番地 the clerk types next into 方書
+        self.new_address.installEventFilter(self)
         self.new_address.setPlaceholderText(self.tr("番地まで入力"))
         self.new_building = QLineEdit()
         self.new_building.setObjectName("newBuilding")
@@ -262,6 +266,15 @@ class WhatStepWidget(StepWidget):
                 self.new_address.setFocus()
                 self.new_address.end(False)
         self._update_message()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is self.new_address and event.type() == QEvent.Type.KeyPress \
+                and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                and event.modifiers() == Qt.KeyboardModifier.NoModifier and self.flow.new_address_lacks_banchi():
+            self.address_note.setText(data_tr(NO_BANCHI))
+            self.new_address.end(False)
+            return True
+        return super().eventFilter(watched, event)
 
     def _on_move_date_edited(self, text: str) -> None:
         problem = self.flow.set_move_date(text)

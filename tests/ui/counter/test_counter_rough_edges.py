@@ -1,0 +1,57 @@
+"""What a clerk tripped over on the real window, each kept fixed on the real widgets."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from madoguchi.counter.check import NO_BANCHI, NO_PLACE
+from madoguchi.counter.flow import Step
+
+
+def _to_what(qtbot, view, card_reading, event: str = "転入") -> None:  # noqa: ANN001
+    view.flow.start()
+    view.flow.set_reading(card_reading)
+    view.flow.accept_all_suggestions()
+    for name, state in view.flow.fields.items():
+        if state.problem:
+            view.flow.edit(name, {"birth_date": "1985-04-12", "address": "東京都大田区蒲田5丁目13番1号"}.get(name, "試験"))
+    view.check.confirmed.emit()
+    qtbot.waitUntil(lambda: view.flow.step == Step.WHAT)
+    number = [name for name, _ in view.flow.life_events()].index(event) + 1
+    view.what.events.setFocus()
+    QTest.keyClick(view.what.events, Qt.Key(Qt.Key.Key_0 + number))
+    qtbot.waitUntil(lambda: view.flow.visit.life_event == event)
+
+
+def test_postal_code_then_tab_from_habit_keeps_the_banchi_in_the_address(qtbot, counter_view, card_reading) -> None:
+    view = counter_view
+    _to_what(qtbot, view, card_reading)
+    what = view.what
+    what.new_postal.setFocus()
+    QTest.keyClicks(what.new_postal, "1440052")
+    assert what.new_address.hasFocus() and what.new_address.text() == "東京都大田区蒲田"
+    assert NO_BANCHI in view.flow.what_problems()
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)  # the clerk's habit after a postal code
+    assert what.new_address.hasFocus(), "the Tab carried the focus past 住所"
+    assert "番地" in what.address_note.text()
+    QTest.keyClicks(QApplication.focusWidget(), "5-13-14")
+    assert view.flow.new_address["address"] == "東京都大田区蒲田5-13-14" and view.flow.new_address["building"] == ""
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)  # with its 番地 the address lets the focus go on
+    assert what.new_building.hasFocus()
+    assert NO_BANCHI not in view.flow.what_problems()
+
+
+def test_an_address_without_its_town_is_named_and_stops_the_preview(qtbot, counter_view, card_reading) -> None:
+    view = counter_view
+    _to_what(qtbot, view, card_reading, "転居")
+    what = view.what
+    what.new_address.setFocus()
+    QTest.keyClicks(what.new_address, "5-13-14")
+    what.move_date.setFocus()
+    QTest.keyClicks(what.move_date, "R8.11.2")
+    assert view.flow.what_problems() == [NO_PLACE]
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert view.flow.step == Step.WHAT
+    assert "市区町村" in what.message.text()
