@@ -1152,6 +1152,10 @@
         <translation>Note: </translation>
     </message>
     <message>
+        <source>{0}「{1}」: {2}</source>
+        <translation>{0} “{1}”: {2}</translation>
+    </message>
+    <message>
         <source>確認事項「{0}」</source>
         <translation>Question "{0}"</translation>
     </message>

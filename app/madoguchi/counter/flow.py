@@ -37,6 +37,9 @@ from madoguchi.ids.model import Box, DocumentType, IdReading
 from madoguchi.postal import find_by_address, lookup_postal_code
 from madoguchi.visit import Resident, Visit
 
+#: the forms' answer naming the identity document seen at the counter (a DocumentType value)
+ID_DOCUMENT = "id_document"
+
 
 class Step(StrEnum):
     WHO = "who"
@@ -452,6 +455,9 @@ class VisitFlow:
         self._apply_new_address()
         # what the event implies (届出の種類 = 転入 …) fills the forms too; the clerk's answers win
         answers = self.forms.answers_for_event(self.visit.life_event, self.visit.answers)
+        if self.document_type and self.document_type != DocumentType.UNKNOWN.value:
+            # the 本人確認 the forms ask for is the card just read (answer.id_document: its document type)
+            answers.setdefault(ID_DOCUMENT, self.document_type)
         return self.forms.render(self.visit.resident, self.form_ids(), answers)
 
     def set_packet(self, packet: Any) -> None:

@@ -10,10 +10,11 @@ from madoguchi.counter.check import NO_BANCHI, NO_PLACE
 from madoguchi.counter.flow import Step
 
 
-def _to_what(qtbot, view, card_reading, event: str = "転入") -> None:  # noqa: ANN001
+def _to_what(qtbot, view, card_reading, event: str = "転入", *, accept_kana: bool = True) -> None:  # noqa: ANN001
     view.flow.start()
     view.flow.set_reading(card_reading)
-    view.flow.accept_all_suggestions()
+    if accept_kana:
+        view.flow.accept_all_suggestions()
     for name, state in view.flow.fields.items():
         if state.problem:
             view.flow.edit(name, {"birth_date": "1985-04-12", "address": "東京都大田区蒲田5丁目13番1号"}.get(name, "試験"))
@@ -55,3 +56,38 @@ def test_an_address_without_its_town_is_named_and_stops_the_preview(qtbot, count
     QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert view.flow.step == Step.WHAT
     assert "市区町村" in what.message.text()
+
+
+def _to_preview(qtbot, view) -> None:  # noqa: ANN001
+    what = view.what
+    what.new_postal.setFocus()
+    QTest.keyClicks(what.new_postal, "1440052")
+    QTest.keyClicks(QApplication.focusWidget(), "5-13-14")
+    what.move_date.setFocus()
+    QTest.keyClicks(what.move_date, "R8.11.2")
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: view.flow.packet is not None, timeout=30000)
+
+
+def test_preview_notes_name_the_form_and_the_field_not_their_ids(qtbot, counter_view, card_reading) -> None:
+    view = counter_view
+    _to_what(qtbot, view, card_reading, accept_kana=False)  # furigana left as unconfirmed suggestions
+    _to_preview(qtbot, view)
+    text = view.preview.message.text()
+    assert "注意" in text and "住民異動届「届出人のフリガナ」: ふりがなが未確認" in text, text
+    assert "jumin_ido" not in text and "notifier_kana" not in text
+
+
+def test_the_card_just_read_is_ticked_as_the_identity_document(qtbot, counter_view, card_reading) -> None:
+    view = counter_view
+    assert card_reading.document_type.value == "mynumber_card"
+    _to_what(qtbot, view, card_reading)
+    _to_preview(qtbot, view)
+    placed = {(p.form_id, p.field_id): p.value for page in view.flow.packet.pages for p in page.placed}
+    assert placed[("jumin_ido", "id_mynumber_card")] == "✓"
+    assert not any(key[1] in ("id_drivers_license", "id_residence_card", "id_passport") for key in placed)
+    # the preview's trace lists it with the other filled fields, by its label
+    rows = [[view.preview.trace.topLevelItem(i).text(c) for c in range(4)]
+            for i in range(view.preview.trace.topLevelItemCount())]
+    (row,) = [row for row in rows if row[1] == "個人番号カード"]
+    assert row[2] == "✓" and "本人確認書類" in row[3], row

@@ -164,7 +164,8 @@ class PreviewStepWidget(StepWidget):
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         self.document.load(self._buffer)
         self._fill_trace(packet)
-        problems = [p.message("ja") for p in getattr(packet, "problems", [])]
+        forms = self._definitions()
+        problems = [self._note(problem, forms) for problem in getattr(packet, "problems", [])]
         titles = [data_tr(self.flow.forms.title(f)) for f in self.flow.form_ids()]
         text = self.tr("{0} 頁（{1}）。内容を確かめて Ctrl+P で印刷します。").format(
             packet.page_count, self.tr("、").join(titles))
@@ -174,6 +175,14 @@ class PreviewStepWidget(StepWidget):
         self.set_ready(True)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.print_button.setFocus()
+
+    def _note(self, problem: Any, forms: dict[str, Any]) -> str:
+        """A problem of the packet as the clerk reads it: the form's title and the field's label, not their ids."""
+        form = forms.get(problem.where)
+        field = _field(form, problem.key)
+        title = data_tr(form.title) if form is not None else problem.where
+        label = field.label if field is not None and field.label else problem.key
+        return self.tr("{0}「{1}」: {2}").format(title, label, problem.message_ja)
 
     def _fill_trace(self, packet: Any) -> None:
         self.trace.clear()
