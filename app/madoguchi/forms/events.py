@@ -214,12 +214,7 @@ def answers_for_event(event: str, answers: dict[str, Any] | None = None,
 
 
 def _ages(resident: Resident, day: date) -> list[int]:
-    ages = []
-    for birth in [resident.birth_date] + [m.birth_date for m in resident.members]:
-        if birth:
-            born = date.fromisoformat(birth)
-            ages.append(day.year - born.year - ((day.month, day.day) < (born.month, born.day)))
-    return ages
+    return [age for person in (resident, *resident.members) if (age := person.age_on(day)) is not None]
 
 
 def condition_holds(when: dict[str, Any], resident: Resident, answers: dict[str, Any], day: date) -> bool:
