@@ -861,6 +861,10 @@
         <translation>Full screen</translation>
     </message>
     <message>
+        <source>研修モード（デモ用データベース）: 他の窓口と来庁者はシミュレーションです</source>
+        <translation>Training mode (demo database): the other counters and the residents are simulated</translation>
+    </message>
+    <message>
         <source>データベース: 接続中…</source>
         <translation>Database: connecting…</translation>
     </message>

@@ -28,6 +28,8 @@ def main_window(qtbot, app_settings):  # noqa: ANN001, ANN201
     qtbot.waitExposed(window)
     qtbot.waitUntil(lambda: context.database is not None or context.database_error is not None, timeout=20000)
     yield window
+    if context.live_office is not None:
+        assert context.live_office.stop(), "the live office did not end"
     # every workspace's queue link stops its watcher thread now, not whenever the window is deleted
     for link in window.findChildren(QueueLink):
         link.stop()
