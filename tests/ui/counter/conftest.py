@@ -24,7 +24,7 @@ def counter_settings(sqlite_url: str, scan_folder: Path):  # noqa: ANN201
                    key_store="file")
 
 
-def make_view(qtbot, settings, *, printer: str = ""):  # noqa: ANN001, ANN201
+def make_view(qtbot, settings, *, printer: str = "", demo: bool = False):  # noqa: ANN001, ANN201
     """The counter view in a real AppContext with a migrated database, services ready."""
     from madoguchi.seed import seed_defaults
     from madoguchi.store.db import open_database
@@ -36,7 +36,7 @@ def make_view(qtbot, settings, *, printer: str = ""):  # noqa: ANN001, ANN201
     create_application(settings)
     database = open_database(settings.effective_database_url)
     seed_defaults(database, settings.branch_id, settings.branch_name, counters=3)
-    context = AppContext(settings)
+    context = AppContext(settings, demo=demo)
     context.set_database(database)
     context.set_user(SignedInUser(None, "clerk1", "窓口 一郎", "clerk"))
     view = CounterView(context)

@@ -91,3 +91,25 @@ def test_the_card_just_read_is_ticked_as_the_identity_document(qtbot, counter_vi
             for i in range(view.preview.trace.topLevelItemCount())]
     (row,) = [row for row in rows if row[1] == "個人番号カード"]
     assert row[2] == "✓" and "本人確認書類" in row[3], row
+
+
+def test_the_demo_offers_sample_cards_and_a_camera_clip(qtbot, counter_settings) -> None:
+    from tests.ui.counter.conftest import close_view, make_view
+
+    view = make_view(qtbot, counter_settings, demo=True)
+    try:
+        QTest.keyClick(QApplication.focusWidget() or view, Qt.Key.Key_F3)
+        assert view.flow.step == Step.CARD
+        labels = [button.text() for button in view.card.sample_buttons]
+        assert labels == ["マイナンバーカード", "運転免許証", "在留カード"]
+        assert all(button.isVisible() for button in view.card.sample_buttons)
+        assert view.card.camera_button.isVisible() and str(view.card.camera_source).endswith("camera.avi")
+        view.card.sample_buttons[1].click()
+        qtbot.waitUntil(lambda: view.flow.step == Step.CHECK, timeout=60000)
+        assert view.flow.document_type == "drivers_license" and view.flow.fields["family_name"].value
+    finally:
+        close_view(view)
+
+
+def test_outside_the_demo_no_samples_are_offered(counter_view) -> None:
+    assert counter_view.card.sample_buttons == [] and counter_view.card.camera_source is None
