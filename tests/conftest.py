@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -26,6 +27,10 @@ os.environ.pop("MADOGUCHI_DATABASE_URL", None)
 from tests.support import requirements  # noqa: E402
 from tests.support.cups import CupsQueue, cups_pdf_queue  # noqa: E402
 from tests.support.postgres import PostgresServer, find_pg_bin, start_server  # noqa: E402
+
+if TYPE_CHECKING:
+    from madoguchi.ids.model import IdReading
+    from tests.data.cards import Sample
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "results"
@@ -81,7 +86,7 @@ def no_leftover_threads_or_timers(monkeypatch: pytest.MonkeyPatch) -> Iterator[N
         for cls in (QThread, QTimer):
             original = cls.start
 
-            def start(self, *args, _original=original):  # noqa: ANN001, ANN002, ANN202
+            def start(self, *args, _original=original):
                 started.append(self)
                 return _original(self, *args)
 
@@ -91,7 +96,7 @@ def no_leftover_threads_or_timers(monkeypatch: pytest.MonkeyPatch) -> Iterator[N
     while True:
         _settle_qt()
         threads = [t for t in threading.enumerate() if t not in before and t.is_alive()
-                   and not isinstance(t, threading._DummyThread)]  # noqa: SLF001 - Qt pool threads seen from Python
+                   and not isinstance(t, threading._DummyThread)]  # Qt pool threads seen from Python
         qthreads = _running([o for o in started if type(o).__name__ != "QTimer"], "isRunning")
         timers = _running([o for o in started if type(o).__name__ == "QTimer"], "isActive")
         if not (threads or qthreads) or time.monotonic() > deadline:
@@ -142,7 +147,7 @@ def database_url(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def database(database_url: str):  # noqa: ANN201
+def database(database_url: str):
     """A migrated database with the default services."""
     from madoguchi.seed import seed_defaults
     from madoguchi.store.db import open_database
@@ -161,7 +166,7 @@ def cups_queue() -> Iterator[CupsQueue]:
 
 
 @pytest.fixture(scope="session")
-def card_sample():  # noqa: ANN201
+def card_sample() -> Sample:
     """A synthetic My Number card (tests/data/cards.py), scanned flat."""
     from tests.data.cards import generate_sample
 
@@ -169,7 +174,7 @@ def card_sample():  # noqa: ANN201
 
 
 @pytest.fixture(scope="session")
-def card_reading(card_sample):  # noqa: ANN001, ANN201
+def card_reading(card_sample: Sample) -> IdReading:
     """The real reader's reading of the card (read once per session: OCR takes seconds)."""
     from madoguchi.ids.pipeline import IdReader
 

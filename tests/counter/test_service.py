@@ -5,27 +5,34 @@ queue (SQLite) and CUPS; the printer failing, a re-print, and a crash resumed fr
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Iterator
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import pytest
 
-from madoguchi.config import load_settings
+from madoguchi.config import Settings, load_settings
 from madoguchi.counter.flow import PrintOutcome, Step, VisitFlow
 from madoguchi.counter.service import VisitService
 from madoguchi.errors import InputError, PrinterUnavailable
+from madoguchi.ids.model import IdReading
 from madoguchi.privacy.audit import AuditLog
 from madoguchi.queue.model import TicketState
 from madoguchi.seed import seed_defaults
-from madoguchi.store.db import open_database
+from madoguchi.store.db import Database, open_database
 from madoguchi.ui import (
     printing as os_printing,  # Qt-free on this path: CUPS; only Windows paints with QPrinter
 )
+
+if TYPE_CHECKING:
+    from tests.data.cards import Sample
+    from tests.support.cups import CupsQueue
 
 MISSING_PRINTER = "madoguchi-no-such-printer"
 
 
 @pytest.fixture
-def counter(sqlite_url: str):  # noqa: ANN201
+def counter(sqlite_url: str) -> Iterator[tuple[Settings, Database]]:
     settings = replace(load_settings(), database_url=sqlite_url, counter_number=1, key_store="file")
     database = open_database(settings.effective_database_url)
     seed_defaults(database, settings.branch_id, settings.branch_name, counters=3)
@@ -33,7 +40,7 @@ def counter(sqlite_url: str):  # noqa: ANN201
     database.dispose()
 
 
-def _service(settings, database) -> VisitService:  # noqa: ANN001
+def _service(settings: Settings, database: Database) -> VisitService:
     service = VisitService(settings, os_printing, database=database, login="clerk1")
     service.open_drafts()
     return service
@@ -50,7 +57,8 @@ def _clerk_checks(flow: VisitFlow) -> None:
 
 @pytest.mark.cups
 @pytest.mark.slow
-def test_card_image_to_served_ticket_with_a_failed_print_and_a_reprint(counter, cups_queue, card_sample) -> None:  # noqa: ANN001
+def test_card_image_to_served_ticket_with_a_failed_print_and_a_reprint(counter: tuple[Settings, Database],
+                                                                       cups_queue: CupsQueue, card_sample: Sample) -> None:
     settings, database = counter
     service = _service(replace(settings, printer_name=MISSING_PRINTER), database)
     service.start_reader()
@@ -105,7 +113,8 @@ def test_card_image_to_served_ticket_with_a_failed_print_and_a_reprint(counter, 
     assert all(resident.family_name not in repr(entry) for entry in entries)
 
 
-def test_a_crash_mid_visit_is_resumed_from_the_draft_with_its_packet(counter, card_reading) -> None:  # noqa: ANN001
+def test_a_crash_mid_visit_is_resumed_from_the_draft_with_its_packet(counter: tuple[Settings, Database],
+                                                                     card_reading: IdReading) -> None:
     settings, database = counter
     service = _service(settings, database)
     flow = VisitFlow()
@@ -135,7 +144,7 @@ def test_a_crash_mid_visit_is_resumed_from_the_draft_with_its_packet(counter, ca
         again.load_draft("no-such-visit")
 
 
-def test_without_a_reader_or_a_queue_the_service_says_so(counter) -> None:  # noqa: ANN001
+def test_without_a_reader_or_a_queue_the_service_says_so(counter: tuple[Settings, Database]) -> None:
     settings, _database = counter  # no database given to this service
     service = VisitService(settings, os_printing)
     with pytest.raises(InputError) as no_reader:

@@ -11,7 +11,7 @@ from madoguchi.queue.model import TicketState
 
 
 @pytest.mark.slow
-def test_demo_office_fills_the_display_and_the_dashboard(qtbot, app_settings) -> None:  # noqa: ANN001
+def test_demo_office_fills_the_display_and_the_dashboard(qtbot, app_settings) -> None:
     from madoguchi.ui.app import build_window, create_application
     from madoguchi.ui.queue_adapter import QueueLink
     from madoguchi.ui.workers import wait_for_background

@@ -52,7 +52,7 @@ class LiveOffice:
     def _run(self) -> None:
         try:
             self.run()
-        except Exception as error:  # noqa: BLE001 - a thread's end: the demo goes on without its office
+        except Exception as error:  # a thread's end: the demo goes on without its office
             log.warning("live office stopped: %s", error.__class__.__name__)
 
     def run(self) -> int:

@@ -19,12 +19,12 @@ def scan_folder(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def counter_settings(sqlite_url: str, scan_folder: Path):  # noqa: ANN201
+def counter_settings(sqlite_url: str, scan_folder: Path):
     return replace(load_settings(), database_url=sqlite_url, scanner_folder=str(scan_folder), counter_number=1,
                    key_store="file")
 
 
-def make_view(qtbot, settings, *, printer: str = "", demo: bool = False):  # noqa: ANN001, ANN201
+def make_view(qtbot, settings, *, printer: str = "", demo: bool = False):
     """The counter view in a real AppContext with a migrated database, services ready."""
     from madoguchi.seed import seed_defaults
     from madoguchi.store.db import open_database
@@ -49,7 +49,7 @@ def make_view(qtbot, settings, *, printer: str = "", demo: bool = False):  # noq
     return view
 
 
-def close_view(view) -> None:  # noqa: ANN001
+def close_view(view) -> None:
     """Stop the camera, let every thread of the view finish, close its database."""
     from madoguchi.ui.workers import wait_for_background
 
@@ -61,7 +61,7 @@ def close_view(view) -> None:  # noqa: ANN001
 
 
 @pytest.fixture
-def counter_view(qtbot, counter_settings):  # noqa: ANN001, ANN201
+def counter_view(qtbot, counter_settings):
     view = make_view(qtbot, counter_settings)
     yield view
     close_view(view)

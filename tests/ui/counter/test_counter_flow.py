@@ -25,11 +25,11 @@ ALT = Qt.KeyboardModifier.AltModifier
 class Keyboard:
     """Types into whatever has the focus, as a clerk would, and counts the keys."""
 
-    def __init__(self, view) -> None:  # noqa: ANN001
+    def __init__(self, view) -> None:
         self.view = view
         self.count = 0
 
-    def target(self):  # noqa: ANN201
+    def target(self):
         return QApplication.focusWidget() or self.view
 
     def key(self, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
@@ -48,7 +48,7 @@ class Keyboard:
         QApplication.sendEvent(self.target(), event)
 
 
-def _fix_fields(view, keyboard: Keyboard, truth: dict[str, str]) -> list[str]:  # noqa: ANN001
+def _fix_fields(view, keyboard: Keyboard, truth: dict[str, str]) -> list[str]:
     """Type the truth into every field the reader got wrong (the clerk's edit); returns the fields edited."""
     flow = view.flow
     split = split_name(truth["name"])
@@ -66,11 +66,11 @@ def _fix_fields(view, keyboard: Keyboard, truth: dict[str, str]) -> list[str]:  
     return edited
 
 
-def _wait_step(qtbot, view, step: Step, timeout: int = 20000) -> None:  # noqa: ANN001
+def _wait_step(qtbot, view, step: Step, timeout: int = 20000) -> None:
     qtbot.waitUntil(lambda: view.flow.step == step, timeout=timeout)
 
 
-def _drive_to_preview(qtbot, view, keyboard: Keyboard, truth: dict[str, str]) -> None:  # noqa: ANN001
+def _drive_to_preview(qtbot, view, keyboard: Keyboard, truth: dict[str, str]) -> None:
     _wait_step(qtbot, view, Step.CHECK, 30000)
     _fix_fields(view, keyboard, truth)
     # one edit always happens: the clerk corrects a furigana reading (名前 readings are often unusual)

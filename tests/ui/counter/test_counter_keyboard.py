@@ -15,7 +15,7 @@ from madoguchi.ui.counter.style import counter_style_sheet
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
-def _focus_in(widget) -> bool:  # noqa: ANN001
+def _focus_in(widget) -> bool:
     focused = QApplication.focusWidget()
     return focused is not None and (focused is widget or widget.isAncestorOf(focused))
 

@@ -10,7 +10,7 @@ from madoguchi.counter.check import NO_BANCHI, NO_PLACE
 from madoguchi.counter.flow import Step
 
 
-def _to_what(qtbot, view, card_reading, event: str = "転入", *, accept_kana: bool = True) -> None:  # noqa: ANN001
+def _to_what(qtbot, view, card_reading, event: str = "転入", *, accept_kana: bool = True) -> None:
     view.flow.start()
     view.flow.set_reading(card_reading)
     if accept_kana:
@@ -58,7 +58,7 @@ def test_an_address_without_its_town_is_named_and_stops_the_preview(qtbot, count
     assert "市区町村" in what.message.text()
 
 
-def _to_preview(qtbot, view) -> None:  # noqa: ANN001
+def _to_preview(qtbot, view) -> None:
     what = view.what
     what.new_postal.setFocus()
     QTest.keyClicks(what.new_postal, "1440052")

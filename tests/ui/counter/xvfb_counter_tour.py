@@ -61,7 +61,7 @@ def main() -> int:
     suffix = ("-large" if args.large else "") + ("-contrast" if args.high_contrast else "")
     args.out_dir.mkdir(parents=True, exist_ok=True)
 
-    def wait(condition, ms: int = 120000) -> None:  # generous: CI shares two cores  # noqa: ANN001
+    def wait(condition, ms: int = 120000) -> None:  # generous: CI shares two cores
         waited = 0
         while not condition() and waited < ms:
             pump(50)

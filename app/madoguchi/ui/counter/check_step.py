@@ -192,7 +192,7 @@ class CheckStepWidget(StepWidget):
         width = max(200, min(self.card.width() - 8, 900))
         self.card.setPixmap(card_pixmap(image, boxes, width))
 
-    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+    def resizeEvent(self, event: Any) -> None:  # Qt override
         super().resizeEvent(event)
         if self.isVisible():
             self._show_card()

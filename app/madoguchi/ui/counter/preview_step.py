@@ -206,7 +206,7 @@ class PreviewStepWidget(StepWidget):
     def _definitions(self) -> dict[str, Any]:
         try:
             forms = self.flow.forms.definitions
-        except Exception:  # noqa: BLE001 - the trace then names field ids only
+        except Exception:  # the trace then names field ids only
             return {}
         return forms if isinstance(forms, dict) else {}
 
@@ -255,5 +255,5 @@ def _field(form: Any, field_id: str) -> Any:
         return None
     try:
         return form.field(field_id)
-    except Exception:  # noqa: BLE001 - an unknown id just shows without its source
+    except Exception:  # an unknown id just shows without its source
         return None

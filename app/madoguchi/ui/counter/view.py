@@ -141,7 +141,7 @@ class CounterView(QWidget):
         self.printer.save_requested.connect(self._on_save_requested)
         self.printer.finish_requested.connect(self._on_finish_requested)
 
-    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, event: Any) -> None:  # Qt override
         super().showEvent(event)
         # the focus goes where the current step's work starts whenever the workspace is shown
         QTimer.singleShot(0, self.steps[self.flow.step].enter)

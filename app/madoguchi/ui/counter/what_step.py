@@ -35,7 +35,7 @@ class EventListWidget(QListWidget):
 
     number_pressed = Signal(int)
 
-    def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+    def keyPressEvent(self, event: Any) -> None:  # Qt override
         text = event.text()
         if text.isdigit() and text != "0" and int(text) <= self.count():
             self.number_pressed.emit(int(text) - 1)
@@ -147,7 +147,7 @@ class WhatStepWidget(StepWidget):
         self.events.clear()
         try:
             events = self.flow.life_events()
-        except Exception as exc:  # noqa: BLE001 - a broken rules file: say so, keep the visit
+        except Exception as exc:  # a broken rules file: say so, keep the visit
             events = []
             self.message.setText(getattr(exc, "message_ja", self.tr("手続の定義を読めません。")))
         for number, (event, label) in enumerate(events, start=1):
@@ -175,7 +175,7 @@ class WhatStepWidget(StepWidget):
             return
         try:
             self.flow.choose_event(event)
-        except Exception as exc:  # noqa: BLE001 - shown in plain words, the visit goes on
+        except Exception as exc:  # shown in plain words, the visit goes on
             self.message.setText(getattr(exc, "message_ja", str(exc.__class__.__name__)))
             return
         self._build_questions()
@@ -267,7 +267,7 @@ class WhatStepWidget(StepWidget):
                 self.new_address.end(False)
         self._update_message()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt override
         if watched is self.new_address and event.type() == QEvent.Type.KeyPress \
                 and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Return, Qt.Key.Key_Enter) \
                 and event.modifiers() == Qt.KeyboardModifier.NoModifier and self.flow.new_address_lacks_banchi():
@@ -300,7 +300,7 @@ class WhatStepWidget(StepWidget):
         self.forms.clear()
         try:
             catalogue = self.flow.forms.all_forms()
-        except Exception:  # noqa: BLE001 - the chosen ids still show
+        except Exception:  # the chosen ids still show
             catalogue = [(f, f) for f in form_ids]
         titles = dict(catalogue)
         ordered = list(form_ids) + [f for f, _ in catalogue if f not in form_ids]
