@@ -25,6 +25,7 @@ from madoguchi.paths import resource_path
 from madoguchi.printing import save_pdf
 from madoguchi.ui import printing as ui_printing
 from madoguchi.ui.context import AppContext
+from madoguchi.ui.counter.card_reading import CardReading
 from madoguchi.ui.counter.card_step import CardStepWidget
 from madoguchi.ui.counter.check_step import CheckStepWidget
 from madoguchi.ui.counter.common import StepWidget, error_text
@@ -34,7 +35,6 @@ from madoguchi.ui.counter.drafts import DraftKeeper
 from madoguchi.ui.counter.ic import read_ic_card
 from madoguchi.ui.counter.preview_step import PreviewStepWidget
 from madoguchi.ui.counter.print_step import PrintStepWidget
-from madoguchi.ui.counter.scanner_folder import ScannerFolderWatch
 from madoguchi.ui.counter.step_bar import StepBarWidget
 from madoguchi.ui.counter.style import counter_style_sheet
 from madoguchi.ui.counter.what_step import WhatStepWidget
@@ -58,12 +58,7 @@ class CounterView(QWidget):
         self.flow = VisitFlow()
         user = context.user
         self.service = VisitService(context.settings, ui_printing, login=user.login if user is not None else "-")
-        self.reader_error: MadoguchiError | None = None
         self._ic_available = False
-        # the reader's start-up and its reads get their own thread: they never hold up the shared pool
-        # (the database opening at start, printing)
-        self._reader_pool = QThreadPool(self)
-        self._reader_pool.setMaxThreadCount(1)
         self.setObjectName("CounterView")
         self.setStyleSheet(counter_style_sheet(context.settings))
         self._build()
@@ -74,23 +69,28 @@ class CounterView(QWidget):
         self.keeper.listed.connect(self._on_open_visits)
         self.keeper.loaded.connect(self._on_draft_loaded)
         self.keeper.failed.connect(self._on_keeper_failed)
-        self.scanner = ScannerFolderWatch(lambda: self.flow.step in (Step.WHO, Step.CARD, Step.DONE), self)
-        self.scanner.image_ready.connect(self._on_scanned)
-        self.scanner.failed.connect(lambda error: self.card.show_problem(error.message(self.context.language)))
+        self.cards = CardReading(self.service, lambda: self.flow.step in (Step.WHO, Step.CARD, Step.DONE), self)
+        self.cards.scanned.connect(self._on_scanned)
+        self.cards.busy.connect(lambda: self.card.show_busy(self.tr("読み取っています…")))
+        self.cards.read.connect(self._on_card_read)
+        self.cards.failed.connect(self._on_card_failed)
         self._waiting_timer = QTimer(self)
         self._waiting_timer.setInterval(WAITING_REFRESH_MS)
         self._waiting_timer.timeout.connect(self._refresh_waiting)
         context.database_ready.connect(self._on_database_ready)
         context.settings_changed.connect(self._on_settings_changed)
-        context.user_changed.connect(self._on_user_changed)
+        context.user_changed.connect(lambda user: setattr(self.service, "login", user.login if user else "-"))
         if context.database is not None:
             self._on_database_ready(context.database)
         self._on_settings_changed(context.settings)
-        self._start_services()
+        self.cards.start()
+        self.keeper.start()
+        if context.settings.use_ic_reader:
+            run_in_background(self.service.ic_available, on_done=self._on_ic_checked, on_error=lambda _e: None)
         self._on_step_changed(Step.WHO)
         app = QCoreApplication.instance()
-        if app is not None:
-            app.aboutToQuit.connect(self._on_quitting)
+        if app is not None:  # closing the app mid-visit: the visit is saved now, not 0.4 s later
+            app.aboutToQuit.connect(self.keeper.save_now)
 
     # --- layout ---------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -127,8 +127,8 @@ class CounterView(QWidget):
             source.walk_in_requested.connect(self._on_walk_in_requested)
         self.who.resume_requested.connect(self._on_resume_requested)
         self.who.discard_requested.connect(self._on_discard_requested)
-        self.card.file_chosen.connect(self._on_file_chosen)
-        self.card.frame_captured.connect(lambda frame: self._read_image(frame, "camera"))
+        self.card.file_chosen.connect(lambda path: self.cards.read_image(path, "file"))
+        self.card.frame_captured.connect(lambda frame: self.cards.read_image(frame, "camera"))
         self.card.ic_requested.connect(self._on_ic_requested)
         self.check.confirmed.connect(self._on_check_confirmed)
         self.what.back_requested.connect(lambda: self.flow.go_to(Step.CHECK))
@@ -156,31 +156,17 @@ class CounterView(QWidget):
                                      else "error")
         run_in_background(fn, *args, on_done=on_done, on_error=failed, pool=pool)
 
-    def _start_services(self) -> None:
-        run_in_background(self.service.start_reader, on_done=lambda _reader: None, on_error=self._on_reader_failed,
-                          pool=self._reader_pool, owner=self)
-        self.keeper.start()
-        if self.context.settings.use_ic_reader:
-            run_in_background(self.service.ic_available, on_done=self._on_ic_checked, on_error=lambda _e: None)
-
     def _on_settings_changed(self, settings: Any) -> None:
         self.service.settings = settings
         self.setStyleSheet(counter_style_sheet(settings))
         try:
-            self.scanner.watch(settings.scanner_folder)
+            self.cards.scanner.watch(settings.scanner_folder)
         except MadoguchiError as error:
             self.banner.show_message(error.message(self.context.language), "warning")
         camera = settings.camera_index if settings.camera_index >= 0 else None
         if camera is None and self.context.demo:  # the demo's document camera: a clip of a card held still
             camera = str(resource_path("samples", "camera.avi"))
         self.card.configure(hot_folder=settings.scanner_folder, camera=camera, ic_reader=self._ic_available)
-
-    def _on_user_changed(self, user: Any) -> None:
-        self.service.login = user.login if user is not None else "-"
-
-    def _on_reader_failed(self, error: BaseException) -> None:
-        self.reader_error = error if isinstance(error, MadoguchiError) else None
-        log.warning("ID reader unavailable: %s", error.__class__.__name__)
 
     def _on_ic_checked(self, available: bool) -> None:
         self._ic_available = bool(available)
@@ -234,11 +220,7 @@ class CounterView(QWidget):
 
     def wait_for_work(self, timeout_ms: int = 30000) -> bool:
         """Wait until this view's own threads are idle (tests, closing); the shared pool has its own wait."""
-        return self._reader_pool.waitForDone(timeout_ms) and self.keeper.wait(timeout_ms)
-
-    def _on_quitting(self) -> None:
-        """Closing the app mid-visit: the visit is saved now, not 0.4 s later."""
-        self.keeper.save_now()
+        return self.cards.pool.waitForDone(timeout_ms) and self.keeper.wait(timeout_ms)
 
     def save_draft_now(self) -> None:
         """Save at once (tests, closing): the same write as the autosave."""
@@ -290,27 +272,11 @@ class CounterView(QWidget):
         self._audit("draft_discarded", visit_id=visit_id)
 
     # --- card -----------------------------------------------------------------------------------
-    def _on_scanned(self, path: Path) -> None:
+    def _on_scanned(self, _path: Path) -> None:
         if self.flow.visit is None:
             self.flow.start()  # a card scanned before F3: the visit starts with it
-        self._read_image(path, "scanner")
-
-    def _on_file_chosen(self, path: Path) -> None:
-        self._read_image(path, "file")
-
-    def _read_image(self, image: Any, source: str) -> None:
-        if self.service.reader is None:
-            text = self.reader_error.message(self.context.language) if self.reader_error is not None else self.tr(
-                "読取の準備中です。数秒後にもう一度試してください。")
-            self.card.show_problem(text)
-            return
-        self.scanner.pause()
-        self.card.show_busy(self.tr("読み取っています…"))
-        run_in_background(self.service.read, image, source, on_done=self._on_card_read,
-                          on_error=self._on_card_failed, pool=self._reader_pool)
 
     def _on_card_read(self, reading: Any) -> None:
-        self.scanner.resume()
         if self.flow.visit is None:
             return
         self.card.show_capture(reading.card_image, reading.outline)
@@ -321,8 +287,8 @@ class CounterView(QWidget):
         self._audit("card_read", {"source": source, "document": str(getattr(reading.document_type, "value", ""))})
 
     def _on_card_failed(self, error: BaseException) -> None:
-        self.scanner.resume()
-        self.card.show_problem(error_text(error, self.context.language) + self.tr("　置き直して読み取るか、画像ファイルを開いてください。"))
+        hint = self.tr("　置き直して読み取るか、画像ファイルを開いてください。") if self.service.reader is not None else ""
+        self.card.show_problem(error_text(error, self.context.language) + hint)
 
     def _on_ic_requested(self) -> None:
         read_ic_card(self, self.context.settings, on_read=self._on_ic_read, on_failed=self._on_ic_failed)
