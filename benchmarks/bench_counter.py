@@ -103,8 +103,8 @@ def _clean_sample():  # noqa: ANN202
 
 
 def _view(settings):  # noqa: ANN001, ANN202
+    from madoguchi.seed import seed_defaults
     from madoguchi.store.db import open_database
-    from madoguchi.store.seed import seed_defaults
     from madoguchi.ui.app import create_application
     from madoguchi.ui.context import AppContext, SignedInUser
     from madoguchi.ui.counter.view import CounterView
@@ -119,7 +119,7 @@ def _view(settings):  # noqa: ANN001, ANN202
     view.resize(1366, 800)
     view.show()
     view.activateWindow()
-    _wait(lambda: view.reader is not None and view.drafts is not None)
+    _wait(lambda: view.service.reader is not None and view.service.drafts is not None)
     return view
 
 
@@ -146,7 +146,7 @@ def _visit(view, keys: _Keys, sample, scans: Path, *, forms_extra: tuple[str, ..
     """One 転入 through the widgets; returns what was measured."""
     from PySide6.QtCore import Qt
 
-    from madoguchi.visit_flow import Step
+    from madoguchi.counter.flow import Step
 
     ctrl = Qt.KeyboardModifier.ControlModifier
     measured: dict = {}
@@ -178,7 +178,7 @@ def _visit(view, keys: _Keys, sample, scans: Path, *, forms_extra: tuple[str, ..
     _wait(lambda: view.flow.packet is not None)
     pressed = time.perf_counter()
     keys.key(Qt.Key.Key_P, ctrl)
-    _wait(lambda: view._print_job is not None or view.flow.outcome is not None)
+    _wait(lambda: view.service.print_job is not None or view.flow.outcome is not None)
     measured["handoff"] = time.perf_counter() - pressed
     _wait(lambda: view.flow.outcome is not None)
     if not view.flow.outcome.ok:

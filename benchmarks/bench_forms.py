@@ -31,7 +31,7 @@ import resource, sys, time
 t0 = time.perf_counter()
 sys.path.insert(0, {root!r}); sys.path.insert(0, {app!r})
 from benchmarks.bench_forms import FORMS, naive_packet
-from madoguchi.forms.definition import load_forms
+from madoguchi.forms.catalogue import load_forms
 from madoguchi.forms.demo import DEMO_ANSWERS, demo_resident
 from madoguchi.forms.render import render_packet
 forms = load_forms()
@@ -117,7 +117,7 @@ def _fresh(naive: bool, runs: int) -> tuple[float, float]:
 
 
 def run(quick: bool = False) -> list[Figure]:
-    from madoguchi.forms.definition import load_forms
+    from madoguchi.forms.catalogue import load_forms
     from madoguchi.forms.demo import DEMO_ANSWERS, demo_resident
     from madoguchi.forms.render import render_form, render_packet
 

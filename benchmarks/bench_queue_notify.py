@@ -20,7 +20,7 @@ from benchmarks.figures import Figure
 def _latencies(database, calls: int, poll_interval: float) -> list[float]:  # noqa: ANN001
     from madoguchi.queue.notify import RESYNC, QueueWatcher
     from madoguchi.queue.service import TicketQueue
-    from madoguchi.store.seed import seed_defaults
+    from madoguchi.seed import seed_defaults
 
     seed_defaults(database, counters=2)
     queue = TicketQueue(database, "honcho")

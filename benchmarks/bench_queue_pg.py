@@ -114,8 +114,8 @@ def _p95(values: list[float]) -> float:
 def run(quick: bool = False) -> list[Figure]:
     from tests.support.postgres import find_pg_bin, start_server
 
+    from madoguchi.seed import seed_defaults
     from madoguchi.store.db import open_database
-    from madoguchi.store.seed import seed_defaults
 
     if find_pg_bin() is None:
         raise RuntimeError("PostgreSQL server binaries not found (Debian package postgresql)")

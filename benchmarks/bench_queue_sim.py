@@ -19,7 +19,7 @@ from benchmarks.figures import Figure
 from madoguchi.queue.estimate import backtest
 from madoguchi.queue.model import ServiceInfo
 from madoguchi.queue.simulate import BranchPlan, simulate_day
-from madoguchi.store.seed import DEFAULT_SERVICES
+from madoguchi.seed import DEFAULT_SERVICES
 
 MONDAY, WEDNESDAY = date(2026, 11, 23), date(2026, 11, 25)
 DAY_HOURS = 8.75  # 08:30-17:15
@@ -59,8 +59,8 @@ def _ward_day(day: date, branches: int) -> tuple[int, float, float, float, float
 def _database_day(quick: bool) -> tuple[float, int, float, float]:
     """One branch's day through the real TicketQueue (SQLite), with the simulation's clock."""
     from madoguchi.queue.service import TicketQueue
+    from madoguchi.seed import seed_defaults
     from madoguchi.store.db import open_database
-    from madoguchi.store.seed import seed_defaults
 
     with tempfile.TemporaryDirectory() as folder:
         database = open_database("sqlite:///" + (Path(folder) / "bench.sqlite3").as_posix())

@@ -82,7 +82,7 @@ def test_compiled_translation_turns_known_strings_into_english(qapp, tmp_path: P
     assert translator.load(str(qm))
     assert translator.translate("MainWindow", "受付") == "Reception"
     assert translator.translate("MainWindow", "窓口") == "Counter"
-    assert translator.translate("CounterView", "受付を中止（Ctrl+Shift+Del）") == "Cancel visit (Ctrl+Shift+Del)"
+    assert translator.translate("StepBarWidget", "受付を中止（Ctrl+Shift+Del）") == "Cancel visit (Ctrl+Shift+Del)"
     assert translator.translate("PinDialog", "残り回数: {n} 回") == "Tries left: {n}"
     assert translator.translate("DataText", "住民異動届") == "Change of residence (住民異動届)"
     # installed in the application, QCoreApplication.translate (what self.tr uses) answers in English
@@ -100,13 +100,15 @@ def test_shipped_data_words_are_listed_for_translation() -> None:
     listed in madoguchi.ui.counter.data_text, so it is extracted and translated like code."""
     import yaml
 
+    from madoguchi.counter.catalogue import FormsCatalogue
+    from madoguchi.counter.check import CHECK_FIELDS
+    from madoguchi.counter.flow import VisitFlow
     from madoguchi.ui.counter.data_text import WORDS
-    from madoguchi.visit_flow import CHECK_FIELDS, LIFE_EVENTS, FormsAdapter, VisitFlow
 
     events = yaml.safe_load((ROOT / "forms" / "events.yaml").read_text(encoding="utf-8"))
-    shipped = {label for _, label in FormsAdapter().life_events()} | {label for _, label in LIFE_EVENTS}
+    shipped = {label for _, label in FormsCatalogue().life_events()}
     shipped |= {question["label"] for question in events["questions"]}
-    shipped |= {title for _, title in FormsAdapter().all_forms()}
+    shipped |= {title for _, title in FormsCatalogue().all_forms()}
     shipped |= {spec.label_ja for spec in CHECK_FIELDS}
     # the What step's problems are literals in VisitFlow.what_problems
     problems = set(re.findall(r'found\.append\("([^"]+)"\)', inspect.getsource(VisitFlow.what_problems)))

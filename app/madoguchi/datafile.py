@@ -1,14 +1,21 @@
-"""The one way to read the YAML data files a ward may edit (forms, layouts, rules, texts).
+r"""The one way to read the YAML (or JSON) data files a ward may edit (forms, layouts, rules, texts).
 
 Safe loading only (no Python objects), and no anchors/aliases: a handful of nested aliases
 expands to billions of nodes ("billion laughs"), and our data files never need them.
+:func:`read_data_file` and :func:`schema_problems` are the one validating loader: every data
+file's problems come out as :class:`~madoguchi.errors.Problem`\ s in one format (file, key, what
+is wrong and what is allowed), whoever loads it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import yaml
+
+from madoguchi.errors import Problem
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_YAML_BYTES = 2_000_000
@@ -30,7 +37,7 @@ def load_yaml(text: str) -> Any:
     for event in yaml.parse(text, Loader=_LOADER):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise YamlRefused("anchors and aliases (& and *) are not allowed in data files", event.start_mark)
-    return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
+    return yaml.load(text, Loader=_LOADER)  # a safe loader
 
 
 class _NoAliasDumper(yaml.SafeDumper):
@@ -42,3 +49,68 @@ def dump_yaml(data: Any, *, width: int = 110) -> str:
     """YAML text that :func:`load_yaml` reads back (never writes anchors or aliases)."""
     return yaml.dump(data, Dumper=_NoAliasDumper, allow_unicode=True, sort_keys=False, default_flow_style=None,
                      width=width)
+
+
+def read_data_file(path: Path) -> tuple[Any, list[Problem]]:
+    """The parsed YAML/JSON of ``path``, or the problem (with line and column) that stops reading it."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Problem(str(path), "(file)",
+                              f"読めません（{exc.__class__.__name__}）。UTF-8 のファイルか確認してください。",
+                              f"cannot be read ({exc.__class__.__name__}); is it a UTF-8 file?")]
+    try:
+        return load_yaml(text), []
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return None, [Problem(str(path), where, f"YAML の書式エラー: {reason}", f"YAML syntax error: {reason}")]
+
+
+def schema_key(path: Iterable[Any], data: Any) -> str:
+    """A readable key for a jsonschema error path: ``pages[0].fields[3](name).kind``."""
+    parts: list[str] = []
+    node = data
+    for step in path:
+        if isinstance(step, int):
+            label = f"[{step}]"
+            if isinstance(node, list) and step < len(node) and isinstance(node[step], dict) and "id" in node[step]:
+                label += f"({node[step]['id']})"
+            parts.append(label)
+        else:
+            parts.append(("." if parts else "") + str(step))
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    return "".join(parts) or "(top)"
+
+
+def schema_errors(data: Any, schema: dict[str, Any]) -> list[Any]:
+    """jsonschema's errors for ``data``, in document order (for a caller that also needs their paths)."""
+    # imported here: jsonschema costs 0.16 s, and the app starts without validating anything
+    from jsonschema import Draft202012Validator
+
+    return sorted(Draft202012Validator(schema).iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+
+
+def schema_problem(where: Path | str, data: Any, error: Any) -> Problem:
+    """One jsonschema error in plain words, naming the file and the key."""
+    key = schema_key(error.absolute_path, data)
+    where = str(where)
+    if error.validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        return Problem(where, key, f"必須の項目 {missing} がありません。", f"required key {missing!r} is missing.")
+    if error.validator == "enum":
+        allowed = ", ".join(map(str, error.validator_value))
+        return Problem(where, key, f"{error.instance!r} は使えません（使える値: {allowed}）。",
+                       f"{error.instance!r} is not allowed (allowed: {allowed}).")
+    if error.validator == "additionalProperties":
+        return Problem(where, key, f"不明な項目があります: {error.message}", f"unknown key: {error.message}")
+    return Problem(where, key, f"形式が正しくありません: {error.message}", f"invalid value: {error.message}")
+
+
+def schema_problems(where: Path | str, data: Any, schema: dict[str, Any]) -> list[Problem]:
+    """Every way ``data`` breaks ``schema`` (JSON Schema 2020-12), as problems naming file and key."""
+    return [schema_problem(where, data, error) for error in schema_errors(data, schema)]

@@ -14,36 +14,11 @@ import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
 from madoguchi import paths
+from madoguchi.checks import CheckResult, Status
 from madoguchi.config import Settings
-
-
-class Status(StrEnum):
-    OK = "OK"
-    NG = "NG"
-    WARN = "注意"
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    name: str
-    status: Status
-    detail_ja: str
-    detail_en: str
-    fix_ja: str = ""
-    fix_en: str = ""
-
-    def line(self, language: str = "ja") -> str:
-        status = self.status.value if language == "ja" or self.status != Status.WARN else "WARN"
-        detail = self.detail_ja if language == "ja" else self.detail_en
-        fix = self.fix_ja if language == "ja" else self.fix_en
-        text = f"{status:<4} {self.name}: {detail}"
-        if fix and self.status != Status.OK:
-            text += (" → 対処: " if language == "ja" else " → what to do: ") + fix
-        return text
 
 
 @dataclass(frozen=True)
@@ -231,7 +206,7 @@ def check_ic_reader(settings: Settings) -> CheckResult:
 
 
 def check_forms(settings: Settings) -> CheckResult:
-    from madoguchi.forms.definition import check_forms as problems_in
+    from madoguchi.forms.catalogue import check_forms as problems_in
 
     folder = paths.forms_dir()
     problems = problems_in(folder)

@@ -18,17 +18,21 @@ from madoguchi.errors import InputError
 SEXES = ("male", "female")
 
 
+def age_on(born: date, day: date) -> int:
+    """Completed years on ``day`` (the one age rule: the birthday itself counts)."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
 @dataclass
-class Member:
-    """A household member moving with the resident."""
+class Person:
+    """What the resident and each household member moving with them share."""
 
     family_name: str = ""
     given_name: str = ""
     family_name_kana: str = ""
     given_name_kana: str = ""
-    birth_date: str = ""
-    sex: str = ""
-    relationship: str = ""
+    birth_date: str = ""  # ISO yyyy-mm-dd
+    sex: str = ""  # male | female | ""
 
     @property
     def full_name(self) -> str:
@@ -38,15 +42,23 @@ class Member:
     def full_name_kana(self) -> str:
         return f"{self.family_name_kana}\u3000{self.given_name_kana}".strip("\u3000")
 
+    def birth(self) -> date | None:
+        return date.fromisoformat(self.birth_date) if self.birth_date else None
+
+    def age_on(self, day: date) -> int | None:
+        born = self.birth()
+        return None if born is None else age_on(born, day)
+
 
 @dataclass
-class Resident:
-    family_name: str = ""
-    given_name: str = ""
-    family_name_kana: str = ""
-    given_name_kana: str = ""
-    birth_date: str = ""  # ISO yyyy-mm-dd
-    sex: str = ""  # male | female | ""
+class Member(Person):
+    """A household member moving with the resident."""
+
+    relationship: str = ""
+
+
+@dataclass
+class Resident(Person):
     postal_code: str = ""  # NNN-NNNN
     address: str = ""
     building: str = ""
@@ -69,23 +81,6 @@ class Resident:
     kana_unconfirmed: list[str] = field(default_factory=list)
     #: answers to forms' own questions (purpose, copies …) and any other keys
     extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.family_name}\u3000{self.given_name}".strip("\u3000")
-
-    @property
-    def full_name_kana(self) -> str:
-        return f"{self.family_name_kana}\u3000{self.given_name_kana}".strip("\u3000")
-
-    def birth(self) -> date | None:
-        return date.fromisoformat(self.birth_date) if self.birth_date else None
-
-    def age_on(self, day: date) -> int | None:
-        born = self.birth()
-        if born is None:
-            return None
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

@@ -10,14 +10,8 @@ import pytest
 import yaml
 
 from madoguchi.errors import MadoguchiError
-from madoguchi.forms.definition import (
-    FormDefinitionError,
-    check_forms,
-    dump_form,
-    load_form_file,
-    load_forms,
-    parse_source,
-)
+from madoguchi.forms.catalogue import check_forms, load_forms
+from madoguchi.forms.definition import FormDefinitionError, dump_form, load_form_file, parse_source
 
 REQUIRED_FORMS = {"jumin_ido", "juminhyo", "inkan_toroku", "koseki", "kokuho", "jido_teate", "kazei", "kouki",
                   "mynumber_henko"}

@@ -11,7 +11,7 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
 from madoguchi.config import load_settings
-from madoguchi.forms.definition import load_forms
+from madoguchi.forms.catalogue import load_forms
 from madoguchi.forms.render import render_form
 from madoguchi.paths import forms_dir
 from madoguchi.ui.context import AppContext, SignedInUser

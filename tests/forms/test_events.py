@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 from madoguchi.errors import InputError
-from madoguchi.forms.definition import FormDefinitionError, check_forms
+from madoguchi.forms.catalogue import check_forms
+from madoguchi.forms.definition import FormDefinitionError
 from madoguchi.forms.events import (
-    EVENT_NAMES,
     answers_for_event,
     check_event_rules,
     forms_for_event,
@@ -26,8 +26,28 @@ TODAY = date(2026, 11, 25)
 
 def test_shipped_rules_cover_every_event() -> None:
     rules = load_event_rules()
-    assert set(EVENT_NAMES) <= set(rules.events)
+    assert {"転入", "転居", "転出", "出生", "婚姻", "死亡", "証明書の交付"} <= set(rules.events)
+    assert [name for name, event in rules.events.items() if event.move] == ["転入", "転居", "転出"]
+    assert {rules.events[n].move for n in ("転入", "転居")} == {"in"} and rules.events["転出"].move == "out"
     assert check_event_rules() == []
+
+
+def test_a_ward_adds_and_removes_events_as_data(tmp_path: Path) -> None:
+    """events.yaml alone decides which events the counter offers, with their labels and move kind."""
+    folder = _copy_forms(tmp_path)
+    events_file = folder / "events.yaml"
+    data = yaml.safe_load(events_file.read_text(encoding="utf-8"))
+    del data["events"]["死亡"]
+    data["events"]["帰化"] = {"label": "帰化（国籍の取得）", "forms": ["juminhyo"], "move": "in"}
+    events_file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert check_forms(folder) == []
+    rules = load_event_rules(events_file)
+    assert "死亡" not in rules.events and rules.events["帰化"].label == "帰化（国籍の取得）"
+    assert rules.events["帰化"].move == "in"
+    data["events"]["帰化"]["move"] = "sideways"
+    events_file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    problems = check_forms(folder)
+    assert [p.key for p in problems] == ["events.帰化.move"] and "sideways" in problems[0].message_ja
 
 
 def test_move_in_family_gets_what_the_situation_needs() -> None:
@@ -102,11 +122,7 @@ def test_rule_naming_a_missing_form_is_refused(tmp_path: Path) -> None:
         load_event_rules(folder / "events.yaml")
 
 
-def test_missing_event_and_yaml_error(tmp_path: Path) -> None:
+def test_yaml_error_is_named_with_its_place(tmp_path: Path) -> None:
     folder = _copy_forms(tmp_path)
-    data = yaml.safe_load((folder / "events.yaml").read_text(encoding="utf-8"))
-    del data["events"]["死亡"]
-    (folder / "events.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    assert [p.key for p in check_event_rules(folder / "events.yaml")] == ["events.死亡"]
     (folder / "events.yaml").write_text("events: {転入: [\n", encoding="utf-8")
     assert "YAML" in check_event_rules(folder / "events.yaml")[0].message_en

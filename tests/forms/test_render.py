@@ -11,7 +11,8 @@ import pytest
 from pypdf import PdfReader
 
 from madoguchi.errors import InputError
-from madoguchi.forms.definition import dump_form, load_forms
+from madoguchi.forms.catalogue import load_forms
+from madoguchi.forms.definition import dump_form
 from madoguchi.forms.furigana import apply_suggestions, confirm_kana, suggest_kana
 from madoguchi.forms.render import Packet, fit_text, register_fonts, render_form, render_packet
 from madoguchi.forms.text import to_full_width, to_half_width, to_hiragana, wrap_text

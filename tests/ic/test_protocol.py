@@ -128,10 +128,10 @@ def test_runs_without_pyscard(monkeypatch: pytest.MonkeyPatch) -> None:
     import subprocess
     import sys
 
+    from madoguchi.checks import Status
     from madoguchi.config import Settings
     from madoguchi.ids.ic.errors import IcSupportMissing
     from madoguchi.ids.ic.reader import IcCardReader, probe_reader
-    from madoguchi.selftest import Status
 
     probe = "import sys, madoguchi.ids.ic.reader, madoguchi.cli; assert 'smartcard' not in sys.modules"
     assert subprocess.run([sys.executable, "-c", probe], check=False).returncode == 0

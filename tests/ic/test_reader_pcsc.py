@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from madoguchi.checks import Status
 from madoguchi.config import Settings
 from madoguchi.ids.ic.errors import (
     CardLocked,
@@ -21,7 +22,6 @@ from madoguchi.ids.ic.errors import (
 )
 from madoguchi.ids.ic.reader import IcCardReader, list_readers, probe_reader
 from madoguchi.ids.model import DocumentType
-from madoguchi.selftest import Status
 from tests.ic.conftest import VirtualCard
 from tests.ic.data import license_holder, mynumber_holder
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from madoguchi.queue.service import TicketQueue
+from madoguchi.seed import seed_defaults
 from madoguchi.store.db import Database, open_database
-from madoguchi.store.seed import seed_defaults
 
 #: a Monday 09:00 JST
 MONDAY_9 = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)

@@ -8,8 +8,8 @@ import pytest
 
 from madoguchi.queue.model import TicketState
 from madoguchi.queue.service import TicketQueue
+from madoguchi.seed import seed_defaults
 from madoguchi.store.db import open_database
-from madoguchi.store.seed import seed_defaults
 from tests.queue.helpers import worker_call, worker_issue
 
 pytestmark = pytest.mark.slow
@@ -89,5 +89,6 @@ def test_served_and_call_next_pressed_at_once_do_not_deadlock(database) -> None:
             thread.start()
         for thread in threads:
             thread.join(30)
+        assert not any(thread.is_alive() for thread in threads), "the two presses deadlocked"
     assert unexpected == []
     assert queue.verify_projection() == []

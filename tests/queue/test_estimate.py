@@ -12,7 +12,7 @@ from madoguchi.queue.model import ServiceInfo, ServiceSample
 from madoguchi.queue.service import TicketQueue
 from madoguchi.queue.simulate import BranchPlan, MemoryQueue, counter_layout, simulate_day, simulate_wait
 from madoguchi.queue.staffing import counters_needed, erlang_c, mean_wait_minutes, wait_exceeds_probability
-from madoguchi.store.seed import DEFAULT_SERVICES
+from madoguchi.seed import DEFAULT_SERVICES
 from tests.queue.helpers import MONDAY_9, Clock
 
 SERVICES = [ServiceInfo(i + 1, s.prefix, s.name, s.name_en, float(s.minutes), i)
@@ -64,7 +64,7 @@ def test_backtest_on_a_simulated_monday_beats_the_naive_estimate() -> None:
 
 def test_backtest_reads_the_same_history_from_the_database(database) -> None:  # noqa: ANN001
     """A short simulated morning through the real TicketQueue: the database's event log back-tests alike."""
-    from madoguchi.store.seed import seed_defaults
+    from madoguchi.seed import seed_defaults
 
     seed_defaults(database, counters=3)
     clock = Clock(MONDAY_9)

@@ -6,12 +6,14 @@ import threading
 import time
 
 import pytest
+from sqlalchemy import func, select
 
 from madoguchi.errors import DatabaseUnavailable
 from madoguchi.queue.notify import RESYNC, QueueChange, QueueWatcher
 from madoguchi.queue.service import TicketQueue
+from madoguchi.queue.tables import QueueEventRow
+from madoguchi.seed import seed_defaults
 from madoguchi.store.db import open_database
-from madoguchi.store.seed import seed_defaults
 from tests.support.postgres import find_pg_bin, start_server
 from tests.support.requirements import missing
 
@@ -38,6 +40,16 @@ class Recorder:
         return predicate()
 
 
+def _latest_event_id(database) -> int:  # noqa: ANN001
+    with database.session() as session:
+        return int(session.execute(select(func.max(QueueEventRow.id))).scalar_one() or 0)
+
+
+def _seen_up_to(recorder: Recorder) -> int:
+    """The newest queue event a notification has told of (0 for a resync, which names none)."""
+    return max((c.event_id or 0 for _, c in recorder.changes), default=0)
+
+
 def test_a_call_reaches_a_watcher(database) -> None:  # noqa: ANN001
     seed_defaults(database, counters=2)
     queue = TicketQueue(database, "honcho")
@@ -47,11 +59,13 @@ def test_a_call_reaches_a_watcher(database) -> None:  # noqa: ANN001
         assert watcher.wait_online(10)
         assert recorder.wait_for(lambda: any(c.kind == RESYNC for _, c in recorder.changes), 5)
         queue.issue("A", confirm=True)
-        time.sleep(0.6)
-        recorder.changes.clear()
+        issued_up_to = _latest_event_id(database)
+        # the issue's own notifications arrive first (no fixed sleep: a late one must not pass for the call's)
+        assert recorder.wait_for(lambda: _seen_up_to(recorder) >= issued_up_to, 10.0)
         # how fast: benchmarks/bench_queue_notify.py (target 1 s); here only that it arrives
         queue.call_next(1)
-        assert recorder.wait_for(lambda: recorder.changes, 10.0), "the call never reached the watcher"
+        assert recorder.wait_for(lambda: _seen_up_to(recorder) > issued_up_to, 10.0), \
+            "the call never reached the watcher"
         if database.is_postgresql:
             kinds = [c.kind for _, c in recorder.changes]
             assert recorder.wait_for(lambda: "called" in [c.kind for _, c in recorder.changes], 10.0), kinds

@@ -15,7 +15,7 @@ import pytest
 from madoguchi.queue.qr import status_page_url, ticket_qr_png, ticket_qr_svg
 from madoguchi.queue.service import TicketQueue
 from madoguchi.queue.web import make_server
-from madoguchi.store.seed import seed_defaults
+from madoguchi.seed import seed_defaults
 from tests.support.requirements import require_executable
 
 ALLOWED_SERVICE_KEYS = {"prefix", "name", "name_en", "waiting", "wait_minutes", "wait_low", "wait_high", "open"}

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from madoguchi.errors import DatabaseUnavailable
+from madoguchi.seed import DEFAULT_SERVICES, seed_defaults, seed_demo
 from madoguchi.store.db import Database, describe_url, normalise_url, open_database
 from madoguchi.store.models import Branch, Counter, CounterService, Service, StaffUser
-from madoguchi.store.seed import DEFAULT_SERVICES, seed_defaults, seed_demo
 
 
 def test_migrations_create_every_table_and_are_idempotent(database_url: str) -> None:

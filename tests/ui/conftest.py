@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 
 from madoguchi.config import load_settings
+from madoguchi.ui.queue_adapter import QueueLink
 
 
 @pytest.fixture
@@ -27,6 +28,11 @@ def main_window(qtbot, app_settings):  # noqa: ANN001, ANN201
     qtbot.waitExposed(window)
     qtbot.waitUntil(lambda: context.database is not None or context.database_error is not None, timeout=20000)
     yield window
+    if context.live_office is not None:
+        assert context.live_office.stop(), "the live office did not end"
+    # every workspace's queue link stops its watcher thread now, not whenever the window is deleted
+    for link in window.findChildren(QueueLink):
+        link.stop()
     wait_for_background(20000)
     if context.database is not None:
         context.database.dispose()

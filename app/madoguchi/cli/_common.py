@@ -39,8 +39,8 @@ def print_problems(problems: tuple[Problem, ...] | list[Problem], language: str)
 
 def open_configured_database(args: argparse.Namespace, *, migrate: bool = True):  # noqa: ANN201
     """The database of the settings (or $MADOGUCHI_DATABASE_URL), migrated, with defaults seeded."""
+    from madoguchi.seed import seed_defaults
     from madoguchi.store.db import open_database
-    from madoguchi.store.seed import seed_defaults
 
     settings = settings_for(args)
     database = open_database(settings.effective_database_url, migrate=migrate)

@@ -62,7 +62,7 @@ def _answers(args: argparse.Namespace) -> dict[str, object]:
 
 def _fill(args: argparse.Namespace) -> int:
     from madoguchi.cli._common import language_for
-    from madoguchi.forms.definition import load_forms
+    from madoguchi.forms.catalogue import load_forms
     from madoguchi.forms.render import render_packet
     from madoguchi.visit import Resident
 

@@ -23,7 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from madoguchi.forms.definition import load_forms
+    from madoguchi.forms.catalogue import load_forms
 
     forms = load_forms(args.dir)
     rows = [{"id": f.id, "title": f.title, "procedure": f.procedure, "pages": len(f.pages),
@@ -40,7 +40,7 @@ def _list(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from madoguchi.cli._common import language_for
-    from madoguchi.forms.definition import check_forms
+    from madoguchi.forms.catalogue import check_forms
     from madoguchi.paths import forms_dir
 
     directory = args.directory or forms_dir()

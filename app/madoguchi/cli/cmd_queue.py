@@ -184,7 +184,7 @@ def _counter(args: argparse.Namespace) -> int:
 def _counters(args: argparse.Namespace) -> int:
     queue = _queue(args)
     if args.ensure:
-        from madoguchi.store.seed import seed_defaults
+        from madoguchi.seed import seed_defaults
 
         settings = settings_for(args)
         seed_defaults(queue.database, queue.branch_id, settings.branch_name, counters=args.ensure)

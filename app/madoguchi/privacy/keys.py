@@ -28,6 +28,7 @@ import sys
 from pathlib import Path
 
 from madoguchi import paths
+from madoguchi.checks import CheckResult, Status
 from madoguchi.config import Settings
 from madoguchi.errors import ConfigError
 from madoguchi.privacy.crypto import KEY_BYTES, new_key
@@ -181,10 +182,9 @@ def load_key(settings: Settings) -> bytes:
     return key
 
 
-def selftest_check(settings: Settings):  # noqa: ANN201 - selftest.CheckResult, imported lazily
+def selftest_check(settings: Settings) -> CheckResult:
     """``madoguchi selftest``: the key loads and encrypts/decrypts (creates it on first run)."""
     from madoguchi.privacy.crypto import decrypt, encrypt
-    from madoguchi.selftest import CheckResult, Status
 
     try:
         key = load_key(settings)

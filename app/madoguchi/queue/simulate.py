@@ -173,11 +173,16 @@ def _local(day: date, hm: tuple[int, int]) -> datetime:
 
 
 def simulate_day(plan: BranchPlan, services: list[ServiceInfo], backend_factory: Callable[..., object] | None = None,
-                 counters: list[CounterInfo] | None = None) -> tuple[object, list[CounterInfo], int]:
+                 counters: list[CounterInfo] | None = None, *, arrivals_for: int | None = None,
+                 pace: Callable[[datetime], bool] | None = None) -> tuple[object, list[CounterInfo], int]:
     """Play ``plan``'s day on a backend; return (backend, counters, tickets issued).
 
     ``backend_factory(clock)`` makes the backend (default: a :class:`MemoryQueue`); a real
     ``TicketQueue`` needs its counters to exist in the database already (pass them).
+    ``arrivals_for``: residents arrive for this many counters (default: the simulated ones; more
+    when people serve at other counters of the same queue). ``pace(when)`` is called before each
+    event of the day; it may wait for the wall clock to get there (a live office) and returns
+    False to end the day at once.
     """
     rng = random.Random(plan.seed)
     counters = counters or counter_layout(services, plan.counters, plan.branch_id)
@@ -193,13 +198,14 @@ def simulate_day(plan: BranchPlan, services: list[ServiceInfo], backend_factory:
     def at(when: datetime, kind: str, payload: object = None) -> None:
         heapq.heappush(heap, (when, next(order), kind, payload))
 
-    peak = plan.base_rate_per_counter * plan.counters * 2.0 * 1.35  # thinning bound
+    arriving_counters = arrivals_for or plan.counters
+    peak = plan.base_rate_per_counter * arriving_counters * 2.0 * 1.35  # thinning bound
     when = start
     while True:
         when += timedelta(hours=rng.expovariate(peak))
         if when >= end:
             break
-        if rng.random() < plan.base_rate_per_counter * plan.counters * arrival_factor(
+        if rng.random() < plan.base_rate_per_counter * arriving_counters * arrival_factor(
                 when.astimezone(BUSINESS_TZ)) / peak:
             at(when, "arrive", rng.choices(prefixes, weights)[0])
     lunch_counter = counters[-1].number if len(counters) > 3 else None
@@ -238,6 +244,8 @@ def simulate_day(plan: BranchPlan, services: list[ServiceInfo], backend_factory:
 
     while heap:
         clock.now, _, kind, payload = heapq.heappop(heap)
+        if pace is not None and not pace(clock.now):
+            break
         if kind == "arrive":
             service = by_prefix[payload]  # type: ignore[index]
             backend.issue(service.prefix, confirm=True)  # type: ignore[attr-defined]

@@ -11,6 +11,8 @@ import os
 import sys
 import time
 from dataclasses import replace
+from functools import partial
+from typing import Any
 
 from madoguchi import APP_NAME, paths
 from madoguchi.config import Settings, load_settings
@@ -30,8 +32,8 @@ def demo_settings(settings: Settings) -> Settings:
 
 
 def open_app_database(settings: Settings, demo: bool):  # noqa: ANN201
+    from madoguchi.seed import seed_defaults, seed_demo
     from madoguchi.store.db import open_database
-    from madoguchi.store.seed import seed_defaults, seed_demo
 
     database = open_database(settings.effective_database_url)
     if demo:
@@ -60,11 +62,13 @@ def create_application(settings: Settings, argv: list[str] | None = None):  # no
     return app
 
 
-def build_window(settings: Settings, *, demo: bool, sign_in_as: str | None = None):  # noqa: ANN201
+def build_window(settings: Settings, *, demo: bool, sign_in_as: str | None = None,
+                 live_office_speed: float = 0.0):  # noqa: ANN201
     """Context and main window, database opening in the background, then the sign-in.
 
     ``sign_in_as`` (demo only: tests, screenshots, ``MADOGUCHI_DEMO_USER``) signs a demo
-    account in without the login dialog.
+    account in without the login dialog. ``live_office_speed`` (demo only; 0 = none): the queue
+    simulator plays the other counters and the arriving residents at that many times real time.
     """
     from madoguchi.ui.context import AppContext
     from madoguchi.ui.login import SignInFlow
@@ -86,8 +90,26 @@ def build_window(settings: Settings, *, demo: bool, sign_in_as: str | None = Non
                 f"データベースの準備に失敗しました（{error.__class__.__name__}）。`madoguchi -v db upgrade` で詳細を確認してください。",
                 f"preparing the database failed ({error.__class__.__name__}); run `madoguchi -v db upgrade` for details."))
 
+    if demo and live_office_speed > 0:
+        context.database_ready.connect(partial(_start_live_office, context, live_office_speed))
     run_in_background(open_app_database, settings, demo, on_done=context.set_database, on_error=_failed)
     return context, window
+
+
+def _start_live_office(context: Any, speed: float, database: Any) -> None:
+    """The demo's office comes alive (研修): counters other than this one call and serve, residents arrive."""
+    from PySide6.QtCore import QCoreApplication
+
+    from madoguchi.queue.live import LiveOffice
+
+    if context.live_office is not None:
+        return
+    context.live_office = LiveOffice(database, context.settings.branch_id, own_counter=context.settings.counter_number,
+                                     speed=speed)
+    context.live_office.start()
+    app = QCoreApplication.instance()
+    if app is not None:
+        app.aboutToQuit.connect(context.live_office.stop)
 
 
 def run_app(*, demo: bool = False) -> int:
@@ -96,7 +118,9 @@ def run_app(*, demo: bool = False) -> int:
         settings = demo_settings(settings)
     app = create_application(settings)
     demo_user = (os.environ.get("MADOGUCHI_DEMO_USER") or None) if demo else None
-    _context, window = build_window(settings, demo=demo, sign_in_as=demo_user)
+    # the demo's live office at real time unless told otherwise (MADOGUCHI_DEMO_SPEED=0: an empty office)
+    speed = float(os.environ.get("MADOGUCHI_DEMO_SPEED") or 1.0) if demo else 0.0
+    _context, window = build_window(settings, demo=demo, sign_in_as=demo_user, live_office_speed=speed)
     window.show()
     if os.environ.get("MADOGUCHI_EXIT_WHEN_READY"):
         from PySide6.QtCore import QTimer

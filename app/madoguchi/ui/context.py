@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -31,6 +32,8 @@ class AppContext(QObject):
         super().__init__(parent)
         self.settings = settings
         self.demo = demo
+        #: the demo's live office (madoguchi.queue.live.LiveOffice) once it runs: other counters, arriving residents
+        self.live_office: Any = None
         self.database: Database | None = None
         self.database_error: MadoguchiError | None = None
         self.user: SignedInUser | None = None

@@ -428,7 +428,7 @@ class SignInFlow(QObject):
     # --- start ----------------------------------------------------------------------------------
     def _sign_in_demo_account(self, login: str) -> None:
         """Tests, screenshots and ``MADOGUCHI_DEMO_USER``: a demo account without the dialog."""
-        from madoguchi.store.seed import DEMO_USERS
+        from madoguchi.seed import DEMO_USERS
 
         if not self.context.demo:
             raise MadoguchiError("自動ログインはデモでのみ使えます。", "automatic sign-in exists in the demo only.")

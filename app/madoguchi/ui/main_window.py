@@ -86,6 +86,11 @@ class MainWindow(QMainWindow):
         for label in (self.status_place, self.status_user, self.status_db):
             self.statusBar().addPermanentWidget(label)
         self.statusBar().showMessage(f"Madoguchi {__version__}")
+        if context.demo:
+            training = QLabel(self.tr("研修モード（デモ用データベース）: 他の窓口と来庁者はシミュレーションです"))
+            training.setObjectName("trainingMode")
+            training.setStyleSheet("background: #fff3b0; color: #5a4500; font-weight: bold; padding: 0 6px;")
+            self.statusBar().addWidget(training)
 
         context.database_ready.connect(self._on_database_ready)
         context.database_failed.connect(self._on_database_failed)

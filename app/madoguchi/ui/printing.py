@@ -1,4 +1,5 @@
-"""Printing from the app: CUPS where there is CUPS (Linux, macOS), QPrinter on Windows.
+"""Printing from the app (the counter's packets, the reception's receipts): CUPS where there is
+CUPS (Linux, macOS), QPrinter on Windows.
 
 Both paths are two phases so the clerk sees at once that the job was handed to the OS,
 then whether it came out: :func:`submit` (fast) and :func:`follow` (waits). Both run in a
@@ -18,6 +19,7 @@ from typing import Any
 from madoguchi import printing
 from madoguchi.config import Settings
 from madoguchi.errors import PrinterUnavailable
+from madoguchi.queue.receipt import JOB_TITLE as RECEIPT_JOB_TITLE
 
 PAPER_SIZES = {"A4": "A4", "A3": "A3", "B4": "B4", "B5": "B5", "Letter": "Letter"}
 
@@ -49,6 +51,19 @@ def cancel(job: printing.PrintJob) -> None:
         printing.cancel_job(job)
     except PrinterUnavailable:
         pass  # the print system is gone: nothing of the old job can come out either
+
+
+def print_receipt(pdf: bytes, settings: Settings, *, timeout: float = 60.0) -> printing.PrintJob:
+    """Print a ticket receipt through the OS and wait until it came out; PrinterUnavailable otherwise.
+
+    The one place that talks to the print system for receipts. The receipt printer falls back
+    to the form printer.
+    """
+    options = printing.PrintOptions(printer=settings.receipt_printer or settings.printer_name,
+                                    paper="receipt", title=RECEIPT_JOB_TITLE)
+    if use_cups():
+        return printing.print_pdf(pdf, options, timeout=timeout)
+    return print_with_qprinter(pdf, options)
 
 
 def _qprinter(options: printing.PrintOptions) -> Any:

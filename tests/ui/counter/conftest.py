@@ -1,40 +1,14 @@
-"""Fixtures for the counter workspace: a generated card read once, the real CUPS queue, a view on a
-real (temporary) database with its scanner folder."""
+"""Fixtures for the counter workspace: a view on a real (temporary) database with its scanner folder
+(the generated card, its reading and the real CUPS queue are tests/conftest.py's)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from madoguchi.config import load_settings
-from tests.support.cups import CupsQueue, cups_pdf_queue
-
-CARD_SEED = 11
-
-
-@pytest.fixture(scope="session")
-def cups_queue() -> Iterator[CupsQueue]:
-    with cups_pdf_queue() as queue:
-        yield queue
-
-
-@pytest.fixture(scope="session")
-def card_sample():  # noqa: ANN201
-    """A synthetic My Number card (tests/data/cards.py), scanned flat."""
-    from tests.data.cards import generate_sample
-
-    return generate_sample(CARD_SEED, "mynumber_card", "scan", upside_down=False)
-
-
-@pytest.fixture(scope="session")
-def card_reading(card_sample):  # noqa: ANN001, ANN201
-    """The real reader's reading of the card (read once per session: OCR takes seconds)."""
-    from madoguchi.ids.pipeline import IdReader
-
-    return IdReader().read(card_sample.encoded(), source="test")
 
 
 @pytest.fixture
@@ -45,15 +19,15 @@ def scan_folder(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def counter_settings(sqlite_url: str, scan_folder: Path):  # noqa: ANN201
+def counter_settings(sqlite_url: str, scan_folder: Path):
     return replace(load_settings(), database_url=sqlite_url, scanner_folder=str(scan_folder), counter_number=1,
                    key_store="file")
 
 
-def make_view(qtbot, settings, *, printer: str = ""):  # noqa: ANN001, ANN201
+def make_view(qtbot, settings, *, printer: str = "", demo: bool = False):
     """The counter view in a real AppContext with a migrated database, services ready."""
+    from madoguchi.seed import seed_defaults
     from madoguchi.store.db import open_database
-    from madoguchi.store.seed import seed_defaults
     from madoguchi.ui.app import create_application
     from madoguchi.ui.context import AppContext, SignedInUser
     from madoguchi.ui.counter.view import CounterView
@@ -62,7 +36,7 @@ def make_view(qtbot, settings, *, printer: str = ""):  # noqa: ANN001, ANN201
     create_application(settings)
     database = open_database(settings.effective_database_url)
     seed_defaults(database, settings.branch_id, settings.branch_name, counters=3)
-    context = AppContext(settings)
+    context = AppContext(settings, demo=demo)
     context.set_database(database)
     context.set_user(SignedInUser(None, "clerk1", "窓口 一郎", "clerk"))
     view = CounterView(context)
@@ -71,11 +45,11 @@ def make_view(qtbot, settings, *, printer: str = ""):  # noqa: ANN001, ANN201
     view.show()
     qtbot.waitExposed(view)
     view.activateWindow()
-    qtbot.waitUntil(lambda: view.reader is not None and view.drafts is not None, timeout=30000)
+    qtbot.waitUntil(lambda: view.service.reader is not None and view.service.drafts is not None, timeout=30000)
     return view
 
 
-def close_view(view) -> None:  # noqa: ANN001
+def close_view(view) -> None:
     """Stop the camera, let every thread of the view finish, close its database."""
     from madoguchi.ui.workers import wait_for_background
 
@@ -87,7 +61,7 @@ def close_view(view) -> None:  # noqa: ANN001
 
 
 @pytest.fixture
-def counter_view(qtbot, counter_settings):  # noqa: ANN001, ANN201
+def counter_view(qtbot, counter_settings):
     view = make_view(qtbot, counter_settings)
     yield view
     close_view(view)

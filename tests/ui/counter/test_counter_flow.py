@@ -13,8 +13,8 @@ from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit
 
+from madoguchi.counter.flow import Step
 from madoguchi.ids.parse import split_name
-from madoguchi.visit_flow import Step
 from tests.data.cards import write_sample
 from tests.ui.counter.conftest import close_view, make_view
 
@@ -25,11 +25,11 @@ ALT = Qt.KeyboardModifier.AltModifier
 class Keyboard:
     """Types into whatever has the focus, as a clerk would, and counts the keys."""
 
-    def __init__(self, view) -> None:  # noqa: ANN001
+    def __init__(self, view) -> None:
         self.view = view
         self.count = 0
 
-    def target(self):  # noqa: ANN201
+    def target(self):
         return QApplication.focusWidget() or self.view
 
     def key(self, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
@@ -48,7 +48,7 @@ class Keyboard:
         QApplication.sendEvent(self.target(), event)
 
 
-def _fix_fields(view, keyboard: Keyboard, truth: dict[str, str]) -> list[str]:  # noqa: ANN001
+def _fix_fields(view, keyboard: Keyboard, truth: dict[str, str]) -> list[str]:
     """Type the truth into every field the reader got wrong (the clerk's edit); returns the fields edited."""
     flow = view.flow
     split = split_name(truth["name"])
@@ -66,11 +66,11 @@ def _fix_fields(view, keyboard: Keyboard, truth: dict[str, str]) -> list[str]:  
     return edited
 
 
-def _wait_step(qtbot, view, step: Step, timeout: int = 20000) -> None:  # noqa: ANN001
+def _wait_step(qtbot, view, step: Step, timeout: int = 20000) -> None:
     qtbot.waitUntil(lambda: view.flow.step == step, timeout=timeout)
 
 
-def _drive_to_preview(qtbot, view, keyboard: Keyboard, truth: dict[str, str]) -> None:  # noqa: ANN001
+def _drive_to_preview(qtbot, view, keyboard: Keyboard, truth: dict[str, str]) -> None:
     _wait_step(qtbot, view, Step.CHECK, 30000)
     _fix_fields(view, keyboard, truth)
     # one edit always happens: the clerk corrects a furigana reading (名前 readings are often unusual)
@@ -122,7 +122,7 @@ def test_card_in_scanner_folder_to_printed_packet(qtbot, counter_settings, cups_
         _wait_step(qtbot, view, Step.PRINT)
         qtbot.waitUntil(lambda: view.flow.outcome is not None, timeout=60000)
         assert view.flow.outcome.ok, view.flow.outcome.message_ja
-        job = view._print_job
+        job = view.service.print_job
         written = cups_queue.output_for(job.job_id)
         assert len(PdfReader(written).pages) == packet.page_count
         text = subprocess.run(["pdftotext", str(written), "-"], capture_output=True, text=True, check=True).stdout
@@ -137,7 +137,7 @@ def test_card_in_scanner_folder_to_printed_packet(qtbot, counter_settings, cups_
         assert not view.what.new_address.text() and not view.what.new_postal.text()
         assert view.preview.trace.topLevelItemCount() == 0 and view.preview.document.pageCount() == 0
         view.wait_for_work(10000)
-        assert view.drafts.list_open() == []
+        assert view.service.drafts.list_open() == []
         from madoguchi.privacy.audit import AuditLog
         from madoguchi.ui.workers import wait_for_background
 
@@ -175,7 +175,7 @@ def test_printer_off_keeps_the_packet_and_reprints(qtbot, counter_settings, cups
             cups_queue.enable()
         keyboard.key(Qt.Key.Key_R, CTRL)
         qtbot.waitUntil(lambda: view.flow.outcome is not None and view.flow.outcome.ok, timeout=60000)
-        assert len(PdfReader(cups_queue.output_for(view._print_job.job_id)).pages) == packet.page_count
+        assert len(PdfReader(cups_queue.output_for(view.service.print_job.job_id)).pages) == packet.page_count
     finally:
         close_view(view)
 
@@ -196,7 +196,8 @@ def test_autosaved_visit_is_offered_and_resumed(qtbot, counter_settings, card_re
         qtbot.waitUntil(lambda: second.who.drafts.count() == 1, timeout=10000)
         assert second.who.drafts_box.isVisible()
         QTest.keyClick(second.who.drafts, Qt.Key.Key_F5)
-        assert second.flow.visit is not None and second.flow.visit.id == visit_id
+        qtbot.waitUntil(lambda: second.flow.visit is not None, timeout=10000)  # read and decrypted off the UI thread
+        assert second.flow.visit.id == visit_id
         assert second.flow.step == Step.CHECK
         assert second.check.rows["family_name"].edit.text() == "試験"
         assert second.flow.fields["family_name"].edited
@@ -216,7 +217,7 @@ def test_discarding_an_autosaved_visit_deletes_it(qtbot, counter_settings, card_
         qtbot.waitUntil(lambda: second.who.drafts.count() == 1, timeout=10000)
         QTest.keyClick(second.who.drafts, Qt.Key.Key_Delete, CTRL)
         qtbot.waitUntil(lambda: second.who.drafts.count() == 0, timeout=10000)
-        assert second.drafts.list_open() == []
+        assert second.service.drafts.list_open() == []
         assert second.flow.visit is None
     finally:
         close_view(second)

@@ -8,13 +8,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QPushButton
 
+from madoguchi.counter.check import CHECK_FIELDS
+from madoguchi.counter.flow import Step
 from madoguchi.ui.counter.style import counter_style_sheet
-from madoguchi.visit_flow import CHECK_FIELDS, Step
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
-def _focus_in(widget) -> bool:  # noqa: ANN001
+def _focus_in(widget) -> bool:
     focused = QApplication.focusWidget()
     return focused is not None and (focused is widget or widget.isAncestorOf(focused))
 

@@ -11,14 +11,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from madoguchi.counter.flow import Step
 from madoguchi.errors import MadoguchiError
 from madoguchi.queue.model import TicketState
-from madoguchi.visit_flow import Step
 
 
 def test_next_ticket_is_called_and_marked_served_when_done(qtbot, counter_view, card_reading) -> None:
     view = counter_view
-    queue = view.ticket_queue
+    queue = view.service.queue
     service_id = sorted(queue.counter(1).service_ids)[0]
     ticket = queue.issue(service_id, confirm=True)
     view._refresh_waiting()
@@ -96,5 +96,5 @@ def test_cancelling_a_visit_asks_then_removes_everything(qtbot, counter_view, ca
     assert view.flow.visit is None and view.flow.step == Step.WHO
     assert all(not row.edit.text() for row in view.check.rows.values())
     view.wait_for_work(10000)
-    assert view.drafts.list_open() == []
+    assert view.service.drafts.list_open() == []
     assert not view.cancel_button.isVisible()

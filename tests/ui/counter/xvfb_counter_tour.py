@@ -41,8 +41,8 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from madoguchi.config import load_settings
+    from madoguchi.counter.flow import Step
     from madoguchi.ui.app import build_window, create_application, demo_settings
-    from madoguchi.visit_flow import Step
 
     scans = Path(tempfile.mkdtemp(prefix="madoguchi-scans-"))
     settings = replace(demo_settings(load_settings()), scanner_folder=str(scans), printer_name=args.printer,
@@ -61,7 +61,7 @@ def main() -> int:
     suffix = ("-large" if args.large else "") + ("-contrast" if args.high_contrast else "")
     args.out_dir.mkdir(parents=True, exist_ok=True)
 
-    def wait(condition, ms: int = 120000) -> None:  # generous: CI shares two cores  # noqa: ANN001
+    def wait(condition, ms: int = 120000) -> None:  # generous: CI shares two cores
         waited = 0
         while not condition() and waited < ms:
             pump(50)
@@ -93,7 +93,7 @@ def main() -> int:
     ctrl, alt = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.AltModifier
     wait(lambda: context.user is not None and context.database is not None)
     window.show_workspace("counter")
-    wait(lambda: view.reader is not None and view.drafts is not None)
+    wait(lambda: view.service.reader is not None and view.service.drafts is not None)
     pump(200)
     shot("who")
     key(Qt.Key.Key_F3)

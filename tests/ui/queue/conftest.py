@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
 
 from madoguchi.config import load_settings
-from madoguchi.store.seed import seed_defaults
-from tests.support.cups import CupsQueue, cups_pdf_queue
+from madoguchi.seed import seed_defaults
 
 #: a printer name no print system knows: printing fails for real
 MISSING_PRINTER = "madoguchi-no-such-receipt-printer"
-
-
-@pytest.fixture(scope="session")
-def cups_queue() -> Iterator[CupsQueue]:
-    with cups_pdf_queue() as queue:
-        yield queue
 
 
 @pytest.fixture

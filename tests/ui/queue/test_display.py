@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from madoguchi.queue.service import TicketQueue
+from madoguchi.seed import seed_defaults
 from madoguchi.store.db import open_database
-from madoguchi.store.seed import seed_defaults
 from tests.ui.queue.conftest import stop_view
 
 

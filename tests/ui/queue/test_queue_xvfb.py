@@ -48,8 +48,10 @@ def _not_blank(path: Path) -> bool:
 
 
 @pytest.mark.xvfb
+@pytest.mark.cups
 @pytest.mark.slow
-def test_queue_workspaces_on_a_real_screen(tmp_path: Path, results_dir: Path) -> None:
+def test_queue_workspaces_on_a_real_screen(tmp_path: Path, results_dir: Path, cups_queue) -> None:  # noqa: ANN001, ARG001
+    """cups_queue: a running scheduler, so the missing receipt printer is refused as missing whatever the host runs."""
     requirements.require_executable("Xvfb", "xvfb")
     out_dir = results_dir / "queue"
     for old in out_dir.glob("*.png"):

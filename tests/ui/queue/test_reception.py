@@ -58,7 +58,9 @@ def test_keyboard_double_press_issues_one_printed_ticket(qtbot, make_context, co
     stop_view(view)
 
 
-def test_failed_print_leaves_no_ghost_number(qtbot, make_context, counters_db) -> None:
+@pytest.mark.cups
+def test_failed_print_leaves_no_ghost_number(qtbot, make_context, counters_db, cups_queue) -> None:  # noqa: ARG001
+    # a running scheduler (cups_queue starts one) that has no such printer: "見つかりません", whatever the host runs
     context = make_context()  # the receipt printer does not exist
     view = _reception(qtbot, context, counters_db)
     with qtbot.waitSignal(view.print_failed, timeout=30000):
@@ -90,7 +92,7 @@ def test_receipt_pdf_has_number_wait_and_qr(tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
     from madoguchi.config import load_settings
-    from madoguchi.ui.reception.receipt import Receipt, render_receipt
+    from madoguchi.queue.receipt import Receipt, render_receipt
 
     receipt = Receipt("C-012", "国民健康保険", "National health insurance", datetime(2026, 11, 23, 1, 5, tzinfo=UTC),
                       load_settings().branch_name, 4, 18.4, 11.0, 26.2, "http://127.0.0.1:8080/?branch=honcho")

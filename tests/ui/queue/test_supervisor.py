@@ -99,7 +99,7 @@ def test_kpis_csv_and_what_if_match_the_core(qtbot, make_context, generated_day,
 
 
 def test_branch_selector_lists_every_branch(qtbot, make_context, counters_db) -> None:
-    from madoguchi.store.seed import seed_defaults
+    from madoguchi.seed import seed_defaults
 
     seed_defaults(counters_db, "tokubetsu1", "特別出張所", counters=1)
     other = TicketQueue(counters_db, "tokubetsu1")

@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from madoguchi.checks import CheckResult, Status
 from madoguchi.config import Settings
 from madoguchi.ids.ic import license as license_card
 from madoguchi.ids.ic import mynumber
@@ -301,10 +302,8 @@ def _transmitter(card: Any, protocol: int) -> Transmit:
     return transmit
 
 
-def probe_reader(settings: Settings):  # noqa: ANN201 - CheckResult imported lazily (no cycle)
+def probe_reader(settings: Settings) -> CheckResult:
     """Selftest check (optional, so never worse than a warning): is the configured reader there?"""
-    from madoguchi.selftest import CheckResult, Status
-
     if not settings.use_ic_reader:
         return CheckResult("ic_reader", Status.WARN, "ICカードリーダーは使わない設定です", "IC card reading is turned off",
                            "使う場合は use_ic_reader を true にしてください。", "set use_ic_reader to true to use it.")

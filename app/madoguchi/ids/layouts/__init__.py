@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from madoguchi.datafile import load_yaml
+from madoguchi.datafile import load_yaml, schema_problems
 from madoguchi.errors import ConfigError, Problem
 from madoguchi.ids.model import DocumentType
 
@@ -93,13 +93,7 @@ class Layout:
 
 
 def _problems(data: object, where: str) -> list[Problem]:
-    import jsonschema
-
-    validator = jsonschema.Draft202012Validator(SCHEMA)
-    problems = []
-    for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
-        key = ".".join(str(p) for p in error.absolute_path) or "(top)"
-        problems.append(Problem(where, key, f"不正な値です: {error.message}", error.message))
+    problems = schema_problems(where, data, SCHEMA)
     if not problems and isinstance(data, dict):
         for name, spec in data["fields"].items():
             x0, x1, y0, y1 = spec["box"]

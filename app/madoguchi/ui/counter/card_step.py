@@ -12,10 +12,10 @@ from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QThread, Signal
 from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
+from madoguchi.counter.flow import VisitFlow
 from madoguchi.ui.counter.common import StepWidget, bgr_to_qimage, card_pixmap, heading
-from madoguchi.visit_flow import VisitFlow
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +107,23 @@ class CardStepWidget(StepWidget):
             row.addWidget(widget)
         row.addStretch(1)
         layout.addLayout(row)
+        #: the demo's sample cards (set_samples): one button each, read like an opened file
+        self.samples_row = QHBoxLayout()
+        layout.addLayout(self.samples_row)
+        self.sample_buttons: list[QPushButton] = []
         self.configure(hot_folder="", camera=None, ic_reader=False)
+
+    def set_samples(self, samples: list[tuple[str, Path]]) -> None:
+        """(label, image) of sample cards to try the counter with (the demo; set once)."""
+        if samples:
+            self.samples_row.addWidget(QLabel(self.tr("見本カードで試す:")))
+        for label, path in samples:
+            button = QPushButton(label)
+            button.setObjectName("sampleCard")
+            button.clicked.connect(lambda _=False, path=path: self.file_chosen.emit(path))
+            self.samples_row.addWidget(button)
+            self.sample_buttons.append(button)
+        self.samples_row.addStretch(1)
 
     def configure(self, *, hot_folder: str, camera: int | str | None, ic_reader: bool) -> None:
         self.camera_source = camera

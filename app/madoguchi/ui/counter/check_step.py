@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from madoguchi.counter.check import CHECK_FIELDS, FieldState, display_value
+from madoguchi.counter.flow import Step, VisitFlow
 from madoguchi.ui.counter.common import StepWidget, card_pixmap, crop_pixmap, heading
 from madoguchi.ui.counter.data_text import data_tr
-from madoguchi.visit_flow import CHECK_FIELDS, FieldState, Step, VisitFlow, display_value
 
 
 def _wareki_note(value: str) -> str:
@@ -191,7 +192,7 @@ class CheckStepWidget(StepWidget):
         width = max(200, min(self.card.width() - 8, 900))
         self.card.setPixmap(card_pixmap(image, boxes, width))
 
-    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+    def resizeEvent(self, event: Any) -> None:  # Qt override
         super().resizeEvent(event)
         if self.isVisible():
             self._show_card()

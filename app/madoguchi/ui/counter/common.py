@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QCoreApplication, QRect, Qt
 from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPen, QPixmap, QShortcut
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
-from madoguchi.visit_flow import VisitFlow
+from madoguchi.counter.flow import VisitFlow
+from madoguchi.errors import MadoguchiError
 
 
 class StepWidget(QWidget):
@@ -51,6 +52,15 @@ class StepWidget(QWidget):
 
     def leave(self) -> None:
         """Called when another step is shown."""
+
+
+def error_text(error: BaseException, language: str = "ja") -> str:
+    """A failure in plain words: the error's own message, or a general one that says nothing was lost."""
+    if isinstance(error, MadoguchiError):
+        return error.message(language)
+    return QCoreApplication.translate(
+        "CounterView", "予期しないエラーが起きました（{0}）。もう一度試してください。入力した内容は保持しています。"
+    ).format(error.__class__.__name__)
 
 
 def key_text(keys: str) -> str:

@@ -1,7 +1,7 @@
 """English for the Japanese words that come from data rather than code.
 
 Life events, questions and form titles live in ``forms/`` (YAML a ward edits), field labels and
-the What step's problems in :mod:`madoguchi.visit_flow` — core modules that never import Qt, so
+the What step's problems in :mod:`madoguchi.counter` — core modules that never import Qt, so
 their words cannot be marked for pyside6-lupdate where they are defined. They are listed here
 instead (one context, ``DataText``) and shown through :func:`data_tr`. A word a ward adds later
 is simply shown in Japanese; tests/test_i18n.py keeps this list in step with the shipped data.
@@ -14,7 +14,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 CONTEXT = "DataText"
 
 WORDS: tuple[str, ...] = (
-    # life events (madoguchi.visit_flow.LIFE_EVENTS, forms/events.yaml)
+    # life events (forms/events.yaml: label)
     QT_TRANSLATE_NOOP("DataText", "転入（他の市区町村から）"),
     QT_TRANSLATE_NOOP("DataText", "転居（区内の引っ越し）"),
     QT_TRANSLATE_NOOP("DataText", "転出（他の市区町村へ）"),
@@ -39,7 +39,7 @@ WORDS: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("DataText", "後期高齢者医療 資格取得・異動届"),
     QT_TRANSLATE_NOOP("DataText", "児童手当 認定請求書"),
     QT_TRANSLATE_NOOP("DataText", "個人番号カード 券面記載事項変更届"),
-    # Check step fields (madoguchi.visit_flow.CHECK_FIELDS)
+    # Check step fields (madoguchi.counter.check.CHECK_FIELDS)
     QT_TRANSLATE_NOOP("DataText", "氏"),
     QT_TRANSLATE_NOOP("DataText", "名"),
     QT_TRANSLATE_NOOP("DataText", "氏（フリガナ）"),
@@ -48,11 +48,14 @@ WORDS: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("DataText", "性別"),
     QT_TRANSLATE_NOOP("DataText", "郵便番号"),
     QT_TRANSLATE_NOOP("DataText", "住所"),
-    # What step problems (madoguchi.visit_flow.VisitFlow.what_problems)
+    # What step problems (madoguchi.counter.flow.VisitFlow.what_problems)
     QT_TRANSLATE_NOOP("DataText", "手続を選んでください。"),
     QT_TRANSLATE_NOOP("DataText", "新しい住所を入力してください。"),
     QT_TRANSLATE_NOOP("DataText", "異動日を入力してください。"),
     QT_TRANSLATE_NOOP("DataText", "帳票が選ばれていません。"),
+    # address problems (madoguchi.counter.check.NO_PLACE / NO_BANCHI)
+    QT_TRANSLATE_NOOP("DataText", "住所は市区町村から入力してください（郵便番号を入れると町名まで入ります）。"),
+    QT_TRANSLATE_NOOP("DataText", "番地を入力してください。"),
 )
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from madoguchi.counter.flow import VisitFlow
 from madoguchi.ui.counter.common import StepWidget, heading
-from madoguchi.visit_flow import VisitFlow
 
 
 class DoneStepWidget(StepWidget):

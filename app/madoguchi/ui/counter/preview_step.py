@@ -28,9 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from madoguchi.counter.check import SPEC_BY_NAME
+from madoguchi.counter.flow import VisitFlow
 from madoguchi.ui.counter.common import StepWidget, heading
 from madoguchi.ui.counter.data_text import data_tr
-from madoguchi.visit_flow import SPEC_BY_NAME, VisitFlow
 
 MM_TO_PT = 72.0 / 25.4
 
@@ -163,7 +164,8 @@ class PreviewStepWidget(StepWidget):
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         self.document.load(self._buffer)
         self._fill_trace(packet)
-        problems = [p.message("ja") for p in getattr(packet, "problems", [])]
+        forms = self._definitions()
+        problems = [self._note(problem, forms) for problem in getattr(packet, "problems", [])]
         titles = [data_tr(self.flow.forms.title(f)) for f in self.flow.form_ids()]
         text = self.tr("{0} 頁（{1}）。内容を確かめて Ctrl+P で印刷します。").format(
             packet.page_count, self.tr("、").join(titles))
@@ -173,6 +175,14 @@ class PreviewStepWidget(StepWidget):
         self.set_ready(True)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.print_button.setFocus()
+
+    def _note(self, problem: Any, forms: dict[str, Any]) -> str:
+        """A problem of the packet as the clerk reads it: the form's title and the field's label, not their ids."""
+        form = forms.get(problem.where)
+        field = _field(form, problem.key)
+        title = data_tr(form.title) if form is not None else problem.where
+        label = field.label if field is not None and field.label else problem.key
+        return self.tr("{0}「{1}」: {2}").format(title, label, problem.message_ja)
 
     def _fill_trace(self, packet: Any) -> None:
         self.trace.clear()
@@ -196,7 +206,7 @@ class PreviewStepWidget(StepWidget):
     def _definitions(self) -> dict[str, Any]:
         try:
             forms = self.flow.forms.definitions
-        except Exception:  # noqa: BLE001 - the trace then names field ids only
+        except Exception:  # the trace then names field ids only
             return {}
         return forms if isinstance(forms, dict) else {}
 
@@ -245,5 +255,5 @@ def _field(form: Any, field_id: str) -> Any:
         return None
     try:
         return form.field(field_id)
-    except Exception:  # noqa: BLE001 - an unknown id just shows without its source
+    except Exception:  # an unknown id just shows without its source
         return None

@@ -7,7 +7,7 @@ import itertools
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,9 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from madoguchi.counter.check import NO_BANCHI
+from madoguchi.counter.flow import VisitFlow
+from madoguchi.forms.definition import Question
 from madoguchi.ui.counter.common import StepWidget, heading
 from madoguchi.ui.counter.data_text import data_tr
-from madoguchi.visit_flow import VisitFlow
 
 
 class EventListWidget(QListWidget):
@@ -33,7 +35,7 @@ class EventListWidget(QListWidget):
 
     number_pressed = Signal(int)
 
-    def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+    def keyPressEvent(self, event: Any) -> None:  # Qt override
         text = event.text()
         if text.isdigit() and text != "0" and int(text) <= self.count():
             self.number_pressed.emit(int(text) - 1)
@@ -81,6 +83,9 @@ class WhatStepWidget(StepWidget):
         self.new_postal.setPlaceholderText(self.tr("例: 144-0052（住所を補完します）"))
         self.new_address = QLineEdit()
         self.new_address.setObjectName("newAddress")
+        # the postal code filled the town and moved the focus here: a Tab or Enter from habit must not
+        # carry the 番地 the clerk types next into 方書
+        self.new_address.installEventFilter(self)
         self.new_address.setPlaceholderText(self.tr("番地まで入力"))
         self.new_building = QLineEdit()
         self.new_building.setObjectName("newBuilding")
@@ -142,7 +147,7 @@ class WhatStepWidget(StepWidget):
         self.events.clear()
         try:
             events = self.flow.life_events()
-        except Exception as exc:  # noqa: BLE001 - a broken rules file: say so, keep the visit
+        except Exception as exc:  # a broken rules file: say so, keep the visit
             events = []
             self.message.setText(getattr(exc, "message_ja", self.tr("手続の定義を読めません。")))
         for number, (event, label) in enumerate(events, start=1):
@@ -170,7 +175,7 @@ class WhatStepWidget(StepWidget):
             return
         try:
             self.flow.choose_event(event)
-        except Exception as exc:  # noqa: BLE001 - shown in plain words, the visit goes on
+        except Exception as exc:  # shown in plain words, the visit goes on
             self.message.setText(getattr(exc, "message_ja", str(exc.__class__.__name__)))
             return
         self._build_questions()
@@ -192,18 +197,18 @@ class WhatStepWidget(StepWidget):
         self._question_widgets = []
         answers = self.flow.visit.answers if self.flow.visit else {}
         for question in self.flow.questions():
-            widget = self._question_widget(question, answers.get(question["id"]))
-            widget.setObjectName(f"question_{question['id']}")
+            widget = self._question_widget(question, answers.get(question.id))
+            widget.setObjectName(f"question_{question.id}")
             self._question_widgets.append(widget)
-            self.questions_form.addRow(data_tr(question["label"]), widget)
+            self.questions_form.addRow(data_tr(question.label), widget)
         self.questions_box.setVisible(bool(self._question_widgets))
         chain = [self.new_postal, self.new_address, self.new_building, self.move_date, self.household_head,
                  self.relationship, *self._question_widgets, self.forms]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
-    def _question_widget(self, question: dict[str, Any], value: Any) -> QWidget:
-        qid, kind = question["id"], question.get("kind", "text")
+    def _question_widget(self, question: Question, value: Any) -> QWidget:
+        qid, kind = question.id, question.kind
         if kind == "bool":
             box = QCheckBox(self.tr("はい"))
             box.setChecked(bool(value) and str(value).lower() not in ("false", "no", "0"))
@@ -211,7 +216,7 @@ class WhatStepWidget(StepWidget):
             return box
         if kind == "choice":
             combo = QComboBox()
-            choices = [str(c) for c in question.get("choices", [])]
+            choices = [str(c) for c in question.choices]
             combo.addItems(choices)
             if value in choices:
                 combo.setCurrentIndex(choices.index(value))
@@ -262,6 +267,15 @@ class WhatStepWidget(StepWidget):
                 self.new_address.end(False)
         self._update_message()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt override
+        if watched is self.new_address and event.type() == QEvent.Type.KeyPress \
+                and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                and event.modifiers() == Qt.KeyboardModifier.NoModifier and self.flow.new_address_lacks_banchi():
+            self.address_note.setText(data_tr(NO_BANCHI))
+            self.new_address.end(False)
+            return True
+        return super().eventFilter(watched, event)
+
     def _on_move_date_edited(self, text: str) -> None:
         problem = self.flow.set_move_date(text)
         shown = ""
@@ -286,7 +300,7 @@ class WhatStepWidget(StepWidget):
         self.forms.clear()
         try:
             catalogue = self.flow.forms.all_forms()
-        except Exception:  # noqa: BLE001 - the chosen ids still show
+        except Exception:  # the chosen ids still show
             catalogue = [(f, f) for f in form_ids]
         titles = dict(catalogue)
         ordered = list(form_ids) + [f for f, _ in catalogue if f not in form_ids]

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
+from madoguchi.counter.flow import VisitFlow
 from madoguchi.ui.counter.common import StepWidget, heading
-from madoguchi.visit_flow import VisitFlow
+
+if TYPE_CHECKING:
+    from madoguchi.privacy.drafts import DraftInfo
 
 
 class WhoStepWidget(StepWidget):
@@ -72,6 +77,12 @@ class WhoStepWidget(StepWidget):
         """How many wait for this counter's services (None: unknown, e.g. no queue)."""
         self.waiting.setText("" if count is None else self.tr("この窓口の業務でお待ちの方: {0} 人").format(count))
         self.waiting.setVisible(count is not None)
+
+    def set_open_visits(self, open_visits: list[DraftInfo], current: str | None) -> None:
+        """The visits left half-way (DraftInfo), but the one at the counter now: when and which, no personal data."""
+        self.set_drafts([(info.visit_id, self.tr("{0} に中断した受付（受付番号 {1}）").format(
+            info.updated_at.astimezone().strftime("%m/%d %H:%M"), info.visit_id[:6]))
+            for info in open_visits if info.visit_id != current])
 
     def set_drafts(self, drafts: list[tuple[str, str]]) -> None:
         """(visit id, description without personal data)."""

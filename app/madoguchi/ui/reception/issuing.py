@@ -14,7 +14,8 @@ from typing import Any
 from madoguchi.config import Settings
 from madoguchi.errors import MadoguchiError, PrinterUnavailable
 from madoguchi.queue.model import TicketState
-from madoguchi.ui.reception.receipt import Receipt, print_receipt, receipt_for, render_receipt
+from madoguchi.queue.receipt import Receipt, receipt_for, render_receipt
+from madoguchi.ui.printing import print_receipt
 
 
 @dataclass

@@ -27,11 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 from madoguchi.errors import MadoguchiError
+from madoguchi.queue.receipt import preload as preload_receipt
+from madoguchi.queue.receipt import wait_line
 from madoguchi.ui.context import AppContext
+from madoguchi.ui.printing import print_receipt
 from madoguchi.ui.queue_adapter import QueueLink, wait_text
 from madoguchi.ui.reception import issuing
-from madoguchi.ui.reception.receipt import preload as preload_receipt
-from madoguchi.ui.reception.receipt import print_receipt, wait_line
 from madoguchi.ui.widgets.banner import BannerWidget
 from madoguchi.ui.workers import run_in_background
 

@@ -42,8 +42,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from madoguchi.datafile import read_data_file
 from madoguchi.errors import MadoguchiError
 from madoguchi.forms import definition as defs
+from madoguchi.paths import forms_dir
 from madoguchi.ui.context import AppContext
 from madoguchi.ui.widgets.banner import BannerWidget
 
@@ -158,7 +160,7 @@ class FormDesignerWidget(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.forms_directory: Path = defs._default_directory(None)
+        self.forms_directory: Path = forms_dir()
         self.data: dict[str, Any] | None = None
         self.form_id = ""
         self._background_source: Path | None = None
@@ -306,7 +308,7 @@ class FormDesignerWidget(QWidget):
         path = self.form_combo.itemData(index)
         if not path:
             return
-        data, problems = defs.read_yaml(Path(path))
+        data, problems = read_data_file(Path(path))
         if problems or not isinstance(data, dict):
             self._show_problems(problems)
             return

@@ -1,4 +1,4 @@
-"""The counter visit as a Qt-free workflow (madoguchi.visit_flow): no display needed."""
+"""The counter visit as a Qt-free state machine (madoguchi.counter.flow): no display needed."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
+from madoguchi.counter.check import to_katakana, validate
+from madoguchi.counter.flow import Step, VisitFlow
 from madoguchi.errors import InputError
 from madoguchi.ids.model import DocumentType, Field, IdReading
-from madoguchi.visit_flow import Step, VisitFlow, to_katakana, validate
 
 
 def _reading(**overrides: Field) -> IdReading:
@@ -175,3 +176,74 @@ def test_finishing_forgets_the_resident() -> None:
     assert flow.visit is None and flow.reading is None and flow.card_image is None
     assert all(not s.value for s in flow.fields.values())
     assert seen[-1] == Step.DONE
+
+
+def test_back_goes_one_step_but_never_before_the_card_nor_after_done() -> None:
+    flow = VisitFlow()
+    flow.start()
+    assert flow.go_back() == Step.CARD  # the visit has started: Who is behind it
+    flow.set_reading(_reading())
+    flow.accept_all_suggestions()
+    flow.confirm()
+    flow.choose_event("証明書の交付")
+    assert flow.step == Step.WHAT
+    assert flow.go_back() == Step.CHECK
+    assert flow.go_back() == Step.CARD
+    # what the clerk entered survives going back
+    assert flow.fields["family_name"].value == "試験" and flow.visit.life_event == "証明書の交付"
+    flow.finish()
+    assert flow.go_back() == Step.DONE
+
+
+def test_keeping_an_unsure_value_stops_it_asking_and_the_draft_remembers() -> None:
+    flow = VisitFlow()
+    flow.start()
+    flow.set_reading(_reading(address=Field("東京都大田区蒲田5丁目13番1号", 0.55, (0, 0, 1, 1))))
+    assert flow.fields["address"].low_confidence and "address" in flow.review_order()[:3]
+    changed: list[int] = []
+    flow.changed.connect(lambda: changed.append(1))
+    flow.keep_value("address")
+    assert changed and not flow.fields["address"].low_confidence
+    assert flow.fields["address"].value == "東京都大田区蒲田5丁目13番1号"  # kept, not retyped
+    other = VisitFlow()
+    other.resume(flow.to_draft())
+    assert other.fields["address"].confirmed_by_clerk and not other.fields["address"].needs_attention
+
+
+def test_discard_forgets_everything_and_returns_to_who() -> None:
+    flow = VisitFlow()
+    steps: list[Step] = []
+    flow.step_changed.connect(steps.append)
+    flow.start(ticket_label="B-003")
+    flow.set_reading(_reading())
+    flow.edit("given_name", "華子")
+    flow.discard()
+    assert steps[-1] == Step.WHO and flow.step == Step.WHO
+    assert flow.visit is None and flow.ticket_label == "" and flow.reading is None
+    assert all(not s.value and not s.edited for s in flow.fields.values())
+    assert flow.to_draft() == b""
+
+
+def test_resume_at_print_restarts_at_preview_with_the_move_and_forms_chosen() -> None:
+    """A crash while printing: the draft brings the visit back at Preview (the packet is re-rendered
+    from the data, never stored in the draft), with the move, answers and hand-picked forms."""
+    flow = VisitFlow()
+    flow.start()
+    flow.set_reading(_reading())
+    flow.accept_all_suggestions()
+    flow.confirm()
+    flow.choose_event("転居")
+    flow.set_new_address(postal_code="144-0052")
+    flow.set_new_address(address=flow.new_address["address"] + "5-13-1")
+    flow.set_move_date("R8.11.2")
+    flow.add_form("kazei")
+    flow.remove_form("juminhyo")
+    flow.to_preview()
+    flow.to_print()
+    other = VisitFlow()
+    other.resume(flow.to_draft())
+    assert other.step == Step.PREVIEW
+    assert other.form_ids() == flow.form_ids() and "kazei" in other.form_ids()
+    assert other.new_address == flow.new_address
+    assert other.visit.resident.address.endswith("5-13-1") and other.visit.resident.previous_address
+    assert other.render().page_count == flow.render().page_count

@@ -1,9 +1,8 @@
-"""The counter visit as a workflow: who → card → check → what → preview → print → done.
+"""The counter visit's state machine: who → card → check → what → preview → print → done.
 
-Qt-free (napari's habit: the model never imports Qt; thin views subscribe to its events), so
-the whole visit is testable without a display. The views forward the clerk's intent here; the
-model validates, completes (postal code ↔ address, furigana suggestions), chooses forms and
-keeps what the clerk already entered whatever goes wrong (a failed IC read, a printer off).
+The views forward the clerk's intent here; the flow validates, completes (postal code ↔ address,
+furigana suggestions), chooses forms and keeps what the clerk already entered whatever goes
+wrong (a failed IC read, a printer off). Views subscribe to its signals (napari's habit).
 
 Nothing here logs a resident's data; :meth:`VisitFlow.to_draft` is the only serialisation,
 and the caller encrypts it (``madoguchi.privacy.drafts``).
@@ -11,21 +10,35 @@ and the caller encrypts it (``madoguchi.privacy.drafts``).
 
 from __future__ import annotations
 
-import json
-import re
 import unicodedata
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from madoguchi.counter import drafts
+from madoguchi.counter.catalogue import FormsCatalogue
+from madoguchi.counter.check import (
+    CHECK_FIELDS,
+    NO_BANCHI,
+    SPEC_BY_NAME,
+    FieldState,
+    address_problem,
+    split_full_name,
+    to_katakana,
+    validate,
+)
+from madoguchi.counter.move import apply_move, empty_move, household_defaults
+from madoguchi.counter.signals import Signal
 from madoguchi.errors import InputError
+from madoguchi.forms.definition import Question
+from madoguchi.forms.render import Packet
 from madoguchi.ids.model import Box, DocumentType, IdReading
+from madoguchi.postal import find_by_address, lookup_postal_code
 from madoguchi.visit import Resident, Visit
 
-#: below this OCR confidence a field is highlighted and visited first
-LOW_CONFIDENCE = 0.80
+#: the forms' answer naming the identity document seen at the counter (a DocumentType value)
+ID_DOCUMENT = "id_document"
 
 
 class Step(StrEnum):
@@ -41,174 +54,6 @@ class Step(StrEnum):
 STEPS: tuple[Step, ...] = tuple(Step)
 
 
-class Event:
-    """A plain-Python event (napari's EventedModel idea, in ten lines): views connect callbacks."""
-
-    def __init__(self) -> None:
-        self._callbacks: list[Callable[..., Any]] = []
-
-    def connect(self, callback: Callable[..., Any]) -> None:
-        self._callbacks.append(callback)
-
-    def disconnect(self, callback: Callable[..., Any]) -> None:
-        if callback in self._callbacks:
-            self._callbacks.remove(callback)
-
-    def emit(self, *args: Any) -> None:
-        for callback in list(self._callbacks):
-            callback(*args)
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    name: str  # the Resident attribute
-    label_ja: str
-    kind: str  # text | kana | date | sex | postal | address
-    reading_key: str  # the IdReading field it comes from ("" = derived)
-    required: bool = True
-
-
-CHECK_FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("family_name", "氏", "text", "name"),
-    FieldSpec("given_name", "名", "text", "name", required=False),
-    FieldSpec("family_name_kana", "氏（フリガナ）", "kana", "name_kana"),
-    FieldSpec("given_name_kana", "名（フリガナ）", "kana", "name_kana", required=False),
-    FieldSpec("birth_date", "生年月日", "date", "birth_date"),
-    FieldSpec("sex", "性別", "sex", "sex", required=False),
-    FieldSpec("postal_code", "郵便番号", "postal", "", required=False),
-    FieldSpec("address", "住所", "address", "address"),
-)
-SPEC_BY_NAME = {spec.name: spec for spec in CHECK_FIELDS}
-
-#: life events offered on the What step, in the order clerks meet them (key = forms' event id)
-LIFE_EVENTS: tuple[tuple[str, str], ...] = (
-    ("転入", "転入（他の市区町村から）"),
-    ("転居", "転居（区内の引っ越し）"),
-    ("転出", "転出（他の市区町村へ）"),
-    ("出生", "出生"),
-    ("証明書の交付", "証明書の交付"),
-)
-#: events whose new address the clerk enters on the What step (the card shows the old one)
-MOVE_EVENTS = ("転入", "転居", "転出")
-
-
-@dataclass
-class FieldState:
-    """One field on the Check step: value, where it came from, and what needs the clerk's eye."""
-
-    name: str
-    value: str = ""
-    confidence: float = 1.0
-    box: Box | None = None
-    source: str = ""  # ocr | ic | clerk | postal | suggested | ""
-    problem: str = ""  # why the value is not acceptable yet (ja), "" when fine
-    suggestion: str = ""  # a furigana / postal suggestion not accepted yet
-    edited: bool = False
-    confirmed_by_clerk: bool = False  # a low-confidence value the clerk looked at and kept
-
-    @property
-    def spec(self) -> FieldSpec:
-        return SPEC_BY_NAME[self.name]
-
-    @property
-    def low_confidence(self) -> bool:
-        return self.source in ("ocr", "") and bool(self.value) and self.confidence < LOW_CONFIDENCE \
-            and not self.edited and not self.confirmed_by_clerk
-
-    @property
-    def needs_attention(self) -> bool:
-        return bool(self.problem) or self.low_confidence or bool(self.suggestion)
-
-
-# --- validation as you type ----------------------------------------------------------------------
-_KANA_OK = re.compile(r"^[\u30A0-\u30FF\u3000 ]*$")
-
-
-def to_katakana(text: str) -> str:
-    """Hiragana → katakana and half-width → full-width, so a clerk may type either."""
-    text = unicodedata.normalize("NFKC", text)
-    return "".join(chr(ord(c) + 0x60) if "\u3041" <= c <= "\u3096" else c for c in text)
-
-
-def normalise_postal(text: str) -> str:
-    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", text))
-    return f"{digits[:3]}-{digits[3:]}" if len(digits) == 7 else text.strip()
-
-
-def validate(kind: str, text: str, *, required: bool = False) -> tuple[str, str]:
-    """(normalised value, problem in Japanese or ''). Never raises: the clerk keeps typing."""
-    value = text.strip()
-    if not value:
-        return "", ("入力してください。" if required else "")
-    if kind == "kana":
-        value = to_katakana(value)
-        if not _KANA_OK.match(value):
-            return value, "カタカナで入力してください。"
-        return value, ""
-    if kind == "date":
-        try:
-            return _parse_date(value).isoformat(), ""
-        except ValueError:
-            return value, "日付として読めません（例: 1985-04-12、昭和60年4月12日、S60.4.12）。"
-    if kind == "postal":
-        value = normalise_postal(value)
-        if not re.fullmatch(r"\d{3}-\d{4}", value):
-            return value, "郵便番号は7桁の数字です（例: 144-0052）。"
-        if not _postal_lookup(value):
-            return value, "この郵便番号は見つかりません。確かめてください。"
-        return value, ""
-    if kind == "sex":
-        try:
-            return _parse_sex(value), ""
-        except ValueError:
-            return value, "男 または 女 を入力してください。"
-    return unicodedata.normalize("NFKC", value) if kind == "address" else value, ""
-
-
-def _parse_date(text: str) -> date:
-    from madoguchi.ids.parse import parse_date
-
-    return parse_date(text)
-
-
-def _parse_sex(text: str) -> str:
-    if text in ("male", "female"):
-        return text
-    from madoguchi.ids.parse import parse_sex
-
-    return parse_sex(text)
-
-
-def _postal_lookup(code: str) -> list[Any]:
-    try:
-        from madoguchi.postal import lookup_postal_code
-    except ImportError:  # pragma: no cover - postal data is a dependency
-        return []
-    try:
-        return lookup_postal_code(code)
-    except Exception:  # noqa: BLE001 - a broken postal table must not stop the clerk typing
-        return []
-
-
-def _address_lookup(address: str) -> Any:
-    try:
-        from madoguchi.postal import find_by_address
-    except ImportError:  # pragma: no cover
-        return None
-    try:
-        return find_by_address(address)
-    except Exception:  # noqa: BLE001
-        return None
-
-
-def display_value(name: str, value: str) -> str:
-    """How the Check step shows a stored value (sex as 男/女)."""
-    if SPEC_BY_NAME[name].kind == "sex":
-        return {"male": "男", "female": "女"}.get(value, value)
-    return value
-
-
-# --- the workflow --------------------------------------------------------------------------------
 @dataclass
 class PrintOutcome:
     ok: bool
@@ -217,29 +62,15 @@ class PrintOutcome:
     job_name: str = ""
 
 
-@dataclass
-class FlowState:
-    """What is saved as a draft: enough to resume the visit exactly, nothing derived, no images."""
-
-    visit: dict[str, Any] = field(default_factory=dict)
-    step: str = Step.WHO.value
-    fields: dict[str, dict[str, Any]] = field(default_factory=dict)
-    ticket_label: str = ""
-    new_address: dict[str, str] = field(default_factory=dict)
-    forms_added: list[str] = field(default_factory=list)
-    forms_removed: list[str] = field(default_factory=list)
-    document_type: str = ""
-
-
 class VisitFlow:
     """One visit at a time. Views call the verbs and subscribe to the events."""
 
-    def __init__(self, forms: FormsAdapter | None = None) -> None:
-        self.forms = forms or FormsAdapter()
-        self.step_changed = Event()  # (Step)
-        self.fields_changed = Event()  # ()
-        self.forms_changed = Event()  # (list[str])
-        self.changed = Event()  # () anything the draft holds changed
+    def __init__(self, forms: FormsCatalogue | None = None) -> None:
+        self.forms = forms or FormsCatalogue()
+        self.step_changed = Signal()  # (Step)
+        self.fields_changed = Signal()  # ()
+        self.forms_changed = Signal()  # (list[str])
+        self.changed = Signal()  # () anything the draft holds changed
         self._reset()
 
     def _reset(self) -> None:
@@ -251,11 +82,10 @@ class VisitFlow:
         self.ticket: Any = None
         self.ticket_label = ""
         #: the move itself: new (or destination) address, 異動日, and the household it joins
-        self.new_address: dict[str, str] = {"postal_code": "", "address": "", "building": "", "move_date": "",
-                                            "household_head": "", "relationship": ""}
+        self.new_address: dict[str, str] = empty_move()
         self.forms_added: list[str] = []
         self.forms_removed: list[str] = []
-        self.packet: Any = None
+        self.packet: Packet | None = None
         self.outcome: PrintOutcome | None = None
         self.document_type = ""
 
@@ -306,12 +136,12 @@ class VisitFlow:
             else str(reading.document_type)
         name = reading.fields.get("name")
         if name is not None and name.value:
-            family, given, score = _split(name.value)
+            family, given, score = split_full_name(name.value)
             self._take("family_name", family, min(name.confidence, max(score, 0.5)), name.box, name.source)
             self._take("given_name", given, min(name.confidence, max(score, 0.5)), name.box, name.source)
         kana = reading.fields.get("name_kana")
         if kana is not None and kana.value:
-            family_kana, given_kana, _score = _split(to_katakana(kana.value))
+            family_kana, given_kana, _score = split_full_name(to_katakana(kana.value))
             self._take("family_name_kana", family_kana, kana.confidence, kana.box, kana.source)
             self._take("given_name_kana", given_kana, kana.confidence, kana.box, kana.source)
         for spec in CHECK_FIELDS:
@@ -346,7 +176,7 @@ class VisitFlow:
         postal, address = self.fields["postal_code"], self.fields["address"]
         if postal.value or not address.value:
             return
-        entry = _address_lookup(address.value)
+        entry = find_by_address(address.value)
         if entry is not None:
             postal.value, postal.source, postal.confidence, postal.problem = entry.postal_code, "postal", 1.0, ""
 
@@ -378,7 +208,7 @@ class VisitFlow:
         if spec.kind == "postal" and not problem:
             self._complete_address_from_postal(value)
         elif spec.kind == "address" and not problem:
-            entry = _address_lookup(value)
+            entry = find_by_address(value)
             postal = self.fields["postal_code"]
             if entry is not None and not (postal.edited and postal.value):
                 postal.value, postal.source, postal.problem = entry.postal_code, "postal", ""
@@ -389,7 +219,7 @@ class VisitFlow:
         return state
 
     def _complete_address_from_postal(self, code: str) -> None:
-        entries = _postal_lookup(code)
+        entries = lookup_postal_code(code)
         address = self.fields["address"]
         if not entries:
             return
@@ -479,16 +309,16 @@ class VisitFlow:
         self.visit.life_event = event
         self.forms_added, self.forms_removed = [], []
         for question in self.questions():
-            if question["id"] in self.visit.answers:
+            if question.id in self.visit.answers:
                 continue
-            if question["id"] == "mynumber_card" and self.document_type == DocumentType.MYNUMBER_CARD.value:
-                self.visit.answers[question["id"]] = True  # the card was just read: asked once only
-            elif question.get("default") is not None:
-                self.visit.answers[question["id"]] = question["default"]
+            if question.id == "mynumber_card" and self.document_type == DocumentType.MYNUMBER_CARD.value:
+                self.visit.answers[question.id] = True  # the card was just read: asked once only
+            elif question.default is not None:
+                self.visit.answers[question.id] = question.default
         self._apply_new_address()
         return self._forms_updated()
 
-    def questions(self) -> list[dict[str, Any]]:
+    def questions(self) -> list[Question]:
         if self.visit is None or not self.visit.life_event:
             return []
         return self.forms.questions_for_event(self.visit.life_event)
@@ -507,7 +337,7 @@ class VisitFlow:
             value, postal_problem = validate("postal", postal_code)
             self.new_address["postal_code"] = value
             if not postal_problem and value:
-                entries = _postal_lookup(value)
+                entries = lookup_postal_code(value)
                 current = self.new_address["address"]
                 if entries and not unicodedata.normalize("NFKC", current).startswith(entries[0].address):
                     self.new_address["address"] = entries[0].address
@@ -515,7 +345,7 @@ class VisitFlow:
             value, address_problem = validate("address", address)
             self.new_address["address"] = value
             if value and not self.new_address["postal_code"]:
-                entry = _address_lookup(value)
+                entry = find_by_address(value)
                 if entry is not None:
                     self.new_address["postal_code"] = entry.postal_code
         if building is not None:
@@ -545,35 +375,24 @@ class VisitFlow:
 
     def household_defaults(self) -> tuple[str, str]:
         """Who heads the household unless the clerk says otherwise: the resident, as 世帯主."""
-        resident = self.visit.resident if self.visit else None
-        name = resident.full_name if resident else ""
-        return (self.new_address["household_head"] or name,
-                self.new_address["relationship"] or ("世帯主" if name else ""))
+        return household_defaults(self.new_address, self.visit.resident if self.visit else None)
+
+    def move_kind(self) -> str:
+        """'in', 'out' or '' for the chosen life event (events.yaml's ``move``)."""
+        return self.forms.move_kind(self.visit.life_event) if self.visit is not None and self.visit.life_event else ""
 
     def _apply_new_address(self) -> None:
-        """Put the move's addresses where the forms read them: for 転入/転居 the card shows the old
-        address (previous_address) and the new one becomes the address; for 転出 the card's is the
-        current address and the new one is the destination."""
-        if self.visit is None or self.visit.life_event not in MOVE_EVENTS:
-            return
-        resident = self.visit.resident
-        card_address = self.fields["address"].value
-        card_postal = self.fields["postal_code"].value
-        new = self.new_address
-        if self.visit.life_event == "転出":
-            resident.address, resident.postal_code = card_address, card_postal
-            resident.new_address, resident.new_postal_code = new["address"], new["postal_code"]
-        else:
-            # the forms engine reads a record without new_address as 転入/転居 (madoguchi.forms.render._moving)
-            resident.previous_address, resident.previous_postal_code = card_address, card_postal
-            resident.address, resident.postal_code = new["address"], new["postal_code"]
-            resident.new_address, resident.new_postal_code = "", ""
-        resident.building = new["building"]
-        resident.move_date = new["move_date"]
-        resident.household_head, resident.relationship = self.household_defaults()
+        kind = self.move_kind()
+        if kind and self.visit is not None:
+            apply_move(self.visit.resident, kind, self.fields["address"].value, self.fields["postal_code"].value,
+                       self.new_address)
 
     def needs_new_address(self) -> bool:
-        return self.visit is not None and self.visit.life_event in MOVE_EVENTS
+        return bool(self.move_kind())
+
+    def new_address_lacks_banchi(self) -> bool:
+        """The new address is the town the postal code gave, the 番地 still to come (the clerk's next keys go there)."""
+        return bool(self.new_address["address"]) and address_problem(self.new_address["address"]) == NO_BANCHI
 
     def add_form(self, form_id: str) -> list[str]:
         if form_id in self.forms_removed:
@@ -613,6 +432,8 @@ class VisitFlow:
             found.append("手続を選んでください。")
         if self.needs_new_address() and not self.new_address["address"]:
             found.append("新しい住所を入力してください。")
+        elif self.needs_new_address():
+            found += [problem for problem in (address_problem(self.new_address["address"]),) if problem]
         if self.needs_new_address() and not self.new_address["move_date"]:
             found.append("異動日を入力してください。")
         if self.visit is not None and not self.form_ids():
@@ -634,6 +455,9 @@ class VisitFlow:
         self._apply_new_address()
         # what the event implies (届出の種類 = 転入 …) fills the forms too; the clerk's answers win
         answers = self.forms.answers_for_event(self.visit.life_event, self.visit.answers)
+        if self.document_type and self.document_type != DocumentType.UNKNOWN.value:
+            # the 本人確認 the forms ask for is the card just read (answer.id_document: its document type)
+            answers.setdefault(ID_DOCUMENT, self.document_type)
         return self.forms.render(self.visit.resident, self.form_ids(), answers)
 
     def set_packet(self, packet: Any) -> None:
@@ -671,35 +495,23 @@ class VisitFlow:
     def to_draft(self) -> bytes:
         if self.visit is None:
             return b""
-        visit = asdict(self.visit)
-        state = FlowState(visit=visit, step=self.step.value,
-                          fields={name: asdict(s) for name, s in self.fields.items()},
-                          ticket_label=self.ticket_label, new_address=dict(self.new_address),
-                          forms_added=list(self.forms_added), forms_removed=list(self.forms_removed),
-                          document_type=self.document_type)
-        return json.dumps(asdict(state), ensure_ascii=False).encode("utf-8")
+        return drafts.encode(drafts.FlowState(
+            visit=asdict(self.visit), step=self.step.value,
+            fields={name: asdict(s) for name, s in self.fields.items()}, ticket_label=self.ticket_label,
+            new_address=dict(self.new_address), forms_added=list(self.forms_added),
+            forms_removed=list(self.forms_removed), document_type=self.document_type))
 
     def resume(self, payload: bytes) -> Visit:
-        try:
-            data = json.loads(payload.decode("utf-8"))
-            state = FlowState(**data)
-            visit_data = dict(state.visit)
-            resident = Resident.from_json(visit_data.pop("resident") or {}, "draft")
-            visit = Visit(**visit_data, resident=resident)
-            fields_ = {name: FieldState(**{**values, "box": tuple(values["box"]) if values.get("box") else None})
-                       for name, values in state.fields.items() if name in SPEC_BY_NAME}
-        except (ValueError, TypeError, KeyError, UnicodeDecodeError) as exc:
-            raise InputError("保存された来庁データを読めません。破棄してください。",
-                             f"the saved visit cannot be read ({exc.__class__.__name__}); discard it.") from exc
+        """The visit of a draft, at the step it was left (Preview at the latest: a packet is re-rendered)."""
+        state, visit, fields = drafts.decode(payload)
         self._reset()
         self.visit = visit
-        self.fields.update(fields_)
+        self.fields.update(fields)
         self.ticket_label = state.ticket_label
         self.new_address.update(state.new_address)
         self.forms_added, self.forms_removed = list(state.forms_added), list(state.forms_removed)
         self.document_type = state.document_type
         step = Step(state.step)
-        # a packet is re-rendered from the data, never kept in the draft: resume at Preview at the latest
         if step in (Step.PRINT, Step.DONE):
             step = Step.PREVIEW
         self.fields_changed.emit()
@@ -707,97 +519,12 @@ class VisitFlow:
         return visit
 
 
-def warm_up() -> None:
+def warm_up(catalogue: FormsCatalogue | None = None) -> None:
     """Load what the first reading needs (postal tables, name splitter, kana dictionary) before the
     first card arrives, so the first resident of the day waits no longer than the next."""
-    from madoguchi.visit import Resident as _Resident
-
-    _postal_lookup("100-0013")
-    _address_lookup("東京都千代田区霞が関1-1")
-    _split("試験 花子")
-    _split("試験花子")
-    FormsAdapter().suggest_kana(_Resident(family_name="試験", given_name="花子", address="東京都千代田区霞が関"))
-
-
-def _split(text: str) -> tuple[str, str, float]:
-    try:
-        from madoguchi.ids.parse import ParseError, split_name
-    except ImportError:  # pragma: no cover
-        parts = text.split()
-        return (parts[0] if parts else "", " ".join(parts[1:]), 0.5)
-    try:
-        split = split_name(text)
-    except ParseError:
-        return text.strip(), "", 0.0
-    return split.family, split.given, split.score
-
-
-class FormsAdapter:
-    """The forms engine as the flow needs it (madoguchi.forms), loaded once, imported lazily."""
-
-    def __init__(self, forms: Any = None) -> None:
-        self._forms = forms
-
-    @property
-    def definitions(self) -> Any:
-        if self._forms is None:
-            from madoguchi.forms.definition import load_forms
-
-            self._forms = load_forms()
-        return self._forms
-
-    def all_forms(self) -> list[tuple[str, str]]:
-        """(form id, title) of every form the clerk may add by hand."""
-        forms = self.definitions
-        items = forms.items() if isinstance(forms, dict) else ((f.id, f) for f in forms)
-        return [(form_id, getattr(form, "title", form_id)) for form_id, form in items]
-
-    def title(self, form_id: str) -> str:
-        return dict(self.all_forms()).get(form_id, form_id)
-
-    def life_events(self) -> list[tuple[str, str]]:
-        """(event, label): the events the ward's rules define, the common ones first."""
-        from madoguchi.forms.events import load_event_rules
-
-        defined = load_event_rules().events
-        labels = dict(LIFE_EVENTS)
-        names = [name for name, _ in LIFE_EVENTS if name in defined]
-        names += [name for name in defined if name not in names]
-        return [(name, labels.get(name, name)) for name in names]
-
-    def questions_for_event(self, event: str) -> list[dict[str, Any]]:
-        from madoguchi.forms.events import questions_for_event
-
-        return [_question_dict(q) for q in questions_for_event(event)]
-
-    def forms_for_event(self, event: str, resident: Resident, answers: dict[str, Any]) -> list[str]:
-        from madoguchi.forms.events import forms_for_event
-
-        return list(forms_for_event(event, resident, answers))
-
-    def answers_for_event(self, event: str, answers: dict[str, Any]) -> dict[str, Any]:
-        if not event:
-            return dict(answers)
-        from madoguchi.forms.events import answers_for_event
-
-        return answers_for_event(event, answers)
-
-    def render(self, resident: Resident, form_ids: list[str], answers: dict[str, Any]) -> Any:
-        from madoguchi.forms.render import render_packet
-
-        return render_packet(resident, form_ids, self.definitions, answers)
-
-    def suggest_kana(self, resident: Resident) -> dict[str, str]:
-        try:
-            from madoguchi.forms.furigana import suggest_kana
-        except ImportError:
-            return {}
-        return {path: getattr(s, "value", s) for path, s in suggest_kana(resident).items()}
-
-
-def _question_dict(question: Any) -> dict[str, Any]:
-    if isinstance(question, dict):
-        return question
-    return {"id": question.id, "label": getattr(question, "label", question.id),
-            "kind": getattr(question, "kind", "bool"), "choices": list(getattr(question, "choices", []) or []),
-            "default": getattr(question, "default", None)}
+    lookup_postal_code("100-0013")
+    find_by_address("東京都千代田区霞が関1-1")
+    split_full_name("試験 花子")
+    split_full_name("試験花子")
+    (catalogue or FormsCatalogue()).suggest_kana(
+        Resident(family_name="試験", given_name="花子", address="東京都千代田区霞が関"))

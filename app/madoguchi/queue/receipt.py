@@ -1,6 +1,7 @@
-"""The ticket receipt: a small PDF (80 mm roll width) and the one function that prints it.
+"""The ticket receipt: a small PDF (80 mm roll width), built beside the queue it describes.
 
-Building is separate from printing (Vorta's habit), so the PDF is tested without a printer.
+Building is separate from printing (Vorta's habit; :func:`madoguchi.ui.printing.print_receipt`
+prints it), so the PDF is tested without a printer.
 Everything on it is about the queue (number, service, time, estimate, a QR code to the
 public page, the branch): no personal data.
 """
@@ -14,6 +15,7 @@ from typing import Any
 
 from madoguchi.config import Settings
 from madoguchi.queue.model import BUSINESS_TZ
+from madoguchi.queue.qr import status_page_url, ticket_qr_png
 
 #: the paper of common receipt printers (80 mm roll); tall enough for the QR code
 RECEIPT_WIDTH_MM = 80.0
@@ -46,8 +48,6 @@ def public_base_url(settings: Settings) -> str:
 
 
 def receipt_for(ticket: Any, service: Any, estimate: Any, settings: Settings) -> Receipt:
-    from madoguchi.queue.qr import status_page_url
-
     return Receipt(ticket.label, service.name, service.name_en, ticket.arrival_at, settings.branch_name,
                    estimate.people_ahead, estimate.minutes, estimate.low, estimate.high,
                    status_page_url(public_base_url(settings), settings.branch_id,
@@ -79,12 +79,12 @@ def preload() -> None:
 
 def render_receipt(receipt: Receipt) -> bytes:
     """The receipt as PDF bytes (IPAex Gothic, so Japanese prints on any printer)."""
+    # reportlab and the fonts cost 0.15 s to import: not at start-up, but in preload() or here
     from reportlab.lib.units import mm
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
 
     from madoguchi.forms.render import FONT_NAMES, register_fonts
-    from madoguchi.queue.qr import ticket_qr_png
 
     register_fonts()
     font = FONT_NAMES["gothic"]
@@ -126,19 +126,3 @@ def render_receipt(receipt: Receipt) -> bytes:
     pdf.showPage()
     pdf.save()
     return out.getvalue()
-
-
-def print_receipt(pdf: bytes, settings: Settings, *, timeout: float = 60.0) -> Any:
-    """Print through the OS and wait until it came out; PrinterUnavailable otherwise.
-
-    The one place that talks to the print system for receipts: CUPS where there is CUPS,
-    QPrinter (Windows) otherwise. The receipt printer falls back to the form printer.
-    """
-    from madoguchi import printing
-    from madoguchi.ui import printing as ui_printing
-
-    options = printing.PrintOptions(printer=settings.receipt_printer or settings.printer_name,
-                                    paper="receipt", title=JOB_TITLE)
-    if ui_printing.use_cups():
-        return printing.print_pdf(pdf, options, timeout=timeout)
-    return ui_printing.print_with_qprinter(pdf, options)
