@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from madoguchi.checks import CheckResult, Status
 from madoguchi.errors import EngineUnavailable
 from madoguchi.ids.ocr import OcrEngine, Recognition
 
@@ -73,10 +74,8 @@ def _missing_engine(detail: str) -> EngineUnavailable:
         "or set ocr_engine to tesserocr.")
 
 
-def probe_engine():  # noqa: ANN201 - CheckResult imported lazily (selftest imports the probes)
+def probe_engine() -> CheckResult:
     """Selftest check: rapidocr and onnxruntime importable, both model files there and loadable."""
-    from madoguchi.selftest import CheckResult, Status
-
     hint = ("pip install --force-reinstall rapidocr onnxruntime", "pip install --force-reinstall rapidocr onnxruntime")
     try:
         import onnxruntime
