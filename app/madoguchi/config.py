@@ -98,6 +98,10 @@ SPECS: tuple[SettingSpec, ...] = (
                 "public congestion page URL on the ward's website (ticket QR code; empty: public_host:public_port)",
                 check=lambda v: v == "" or v.startswith(("http://", "https://")),
                 expected_ja="http:// または https:// で始まるURL", expected_en="a URL starting with http:// or https://"),
+    SettingSpec("audit_key_file", str, "", "監査ログの鍵ファイル（空欄でデータフォルダ内。共有DBでは全端末に同じ鍵）",
+                "audit log key file (empty: in the data folder; every PC of a shared database needs the same)"),
+    SettingSpec("audit_anchor_file", str, "", "監査ログのアンカー（追記専用、できれば別サーバー）",
+                "audit log anchor file (append-only, ideally on another server)"),
     SettingSpec("wait_alert_minutes", int, 45, "待ち時間の警告（分）", "wait alert threshold (minutes)",
                 check=_non_negative, expected_ja="0 以上の整数", expected_en="an integer >= 0"),
 )
@@ -133,6 +137,8 @@ class Settings:
     public_port: int = 8080
     public_url: str = ""
     wait_alert_minutes: int = 45
+    audit_key_file: str = ""
+    audit_anchor_file: str = ""
     #: where the values came from: the file, and the problems met while loading
     source: Path | None = field(default=None, compare=False)
     problems: tuple[Problem, ...] = field(default=(), compare=False)
