@@ -10,6 +10,7 @@ correct it.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -107,6 +108,19 @@ SPECS: tuple[SettingSpec, ...] = (
 )
 
 SPEC_BY_KEY: dict[str, SettingSpec] = {spec.key: spec for spec in SPECS}
+
+#: what each staff member may change for themselves; every other setting is machine-wide
+#: and changes only with an admin's sign-in (``config set``, the 設定 workspace)
+DISPLAY_KEYS = frozenset({"language", "large_text", "high_contrast"})
+
+_URL_PASSWORD = re.compile(r"(?P<head>://[^/@:]*:)[^@/]*@")
+
+
+def display_value(key: str, value: Any) -> Any:
+    """``value`` safe to print: a password inside a database URL is masked."""
+    if key == "database_url" and isinstance(value, str):
+        return _URL_PASSWORD.sub(lambda m: m.group("head") + "***@", value)
+    return value
 
 
 @dataclass(frozen=True)

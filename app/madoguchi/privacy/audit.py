@@ -311,6 +311,14 @@ class AuditLog:
         with self.database.session() as session:
             return [_entry_record(entry) for entry in session.scalars(query)]
 
+    def failures_since(self, actor: str, since: datetime) -> tuple[int, datetime | None]:
+        """How many failed sign-ins ``actor`` had since ``since``, and when the last was."""
+        with self.database.session() as session:
+            row = session.execute(select(func.count(AuditEntry.seq), func.max(AuditEntry.at)).where(
+                AuditEntry.actor == actor, AuditEntry.action == Action.LOGIN_FAILED.value,
+                AuditEntry.at >= _utc(since))).one()
+        return int(row[0] or 0), (_utc(row[1]) if row[1] is not None else None)
+
     def count(self) -> int:
         with self.database.session() as session:
             return int(session.scalar(select(AuditHead.seq).where(AuditHead.id == 1)) or 0)

@@ -26,6 +26,7 @@ import secrets
 import stat
 import sys
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from madoguchi import paths
@@ -158,14 +159,33 @@ def write_anchor(path: Path, db_id: str, seq: int, digest: str, stamp: str) -> N
             handle.write(line)
     except OSError as exc:
         log.error("audit anchor not written (%s)", exc.__class__.__name__)
-    if sys.platform != "win32":
-        try:
-            import syslog
+    _syslog(f"audit anchor db={db_id} seq={seq} mac={digest}")
 
-            syslog.openlog("madoguchi", 0, syslog.LOG_AUTH)
-            syslog.syslog(syslog.LOG_INFO, f"audit anchor db={db_id} seq={seq} mac={digest}")
-        except OSError:
-            pass
+
+def _syslog(message: str) -> None:
+    if sys.platform == "win32":
+        return
+    try:
+        import syslog
+
+        syslog.openlog("madoguchi", 0, syslog.LOG_AUTH)
+        syslog.syslog(syslog.LOG_INFO, message)
+    except OSError:
+        pass
+
+
+def write_note(path: Path, note: str) -> None:
+    """An event that could not go into the database (the rescue path), kept beside the anchors."""
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    line = f"# {stamp} {note}\n"
+    try:
+        _private_dir(path.parent)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(fd, "a", encoding="utf-8") as handle:
+            handle.write(line)
+    except OSError as exc:
+        log.error("audit note not written (%s)", exc.__class__.__name__)
+    _syslog(note)
 
 
 def read_anchors(path: Path, db_id: str) -> tuple[dict[int, str], list[int]]:
@@ -176,6 +196,8 @@ def read_anchors(path: Path, db_id: str) -> tuple[dict[int, str], list[int]]:
         return anchors, bad
     with path.open(encoding="ascii", errors="replace") as handle:
         for number, line in enumerate(handle, 1):
+            if line.startswith("#"):
+                continue
             parts = line.split()
             if len(parts) < 3 or not parts[1].isdigit() or len(parts[2]) != 64:
                 bad.append(number)

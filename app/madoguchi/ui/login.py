@@ -57,7 +57,8 @@ def _check_password(database, login: str, password: str) -> users.User | None:  
     """Background work: authenticate, and audit a failure (the login only)."""
     user = users.authenticate(database, login, password)
     if user is None:
-        AuditLog(database).record(login[:64] or "-", Action.LOGIN_FAILED, detail_ids={"via": "ui"})
+        AuditLog(database).record(users.login_for_audit(database, login), Action.LOGIN_FAILED,
+                                  detail_ids={"via": "ui"})
     return user
 
 
