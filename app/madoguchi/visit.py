@@ -146,6 +146,13 @@ class Resident:
         return cls.from_json(data, where)
 
     def validate(self, where: str = "resident") -> None:
+        self._validate_format(where)
+        from madoguchi.forms.validation import resident_problems
+
+        for path, (ja, en) in resident_problems(self)[:1]:
+            raise InputError(f"{where}: {path}: {ja}", f"{where}: {path}: {en}")
+
+    def _validate_format(self, where: str) -> None:
         for key in ("birth_date", "move_date"):
             value = getattr(self, key)
             if value:

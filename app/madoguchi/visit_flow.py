@@ -21,6 +21,7 @@ from enum import StrEnum
 from typing import Any
 
 from madoguchi.errors import InputError
+from madoguchi.forms.validation import date_problem, text_problem
 from madoguchi.ids.model import Box, DocumentType, IdReading
 from madoguchi.visit import Resident, Visit
 
@@ -140,6 +141,8 @@ def validate(kind: str, text: str, *, required: bool = False) -> tuple[str, str]
     value = text.strip()
     if not value:
         return "", ("入力してください。" if required else "")
+    if refused := text_problem(value):  # bidi and control characters never reach a form
+        return value, refused[0]
     if kind == "kana":
         value = to_katakana(value)
         if not _KANA_OK.match(value):
@@ -147,7 +150,8 @@ def validate(kind: str, text: str, *, required: bool = False) -> tuple[str, str]
         return value, ""
     if kind == "date":
         try:
-            return _parse_date(value).isoformat(), ""
+            day = _parse_date(value)
+            return day.isoformat(), (date_problem(day) or ("",))[0]
         except ValueError:
             return value, "日付として読めません（例: 1985-04-12、昭和60年4月12日、S60.4.12）。"
     if kind == "postal":

@@ -33,7 +33,7 @@ def _pam(width: int, height: int) -> bytes:
 def test_a_radiance_hdr_named_jpg_is_refused_before_decoding(tmp_path: Path) -> None:
     path = tmp_path / "card.jpg"
     path.write_bytes(_hdr_bomb(20_000, 7_800))
-    with pytest.raises(ImageUnreadable, match="not accepted"):
+    with pytest.raises(ImageUnreadable, match="not an image file in an accepted format"):
         capture.intake(path)
 
 
@@ -74,7 +74,7 @@ def _catch(outcome: list[BaseException], path: Path) -> None:
 
 def test_a_file_over_the_byte_cap_is_refused_unread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(capture, "MAX_INTAKE_BYTES", 1000)
-    ok, png = cv2.imencode(".png", np.zeros((100, 150, 3), np.uint8))
+    _ok, png = cv2.imencode(".png", np.zeros((100, 150, 3), np.uint8))
     path = tmp_path / "big.png"
     path.write_bytes(png.tobytes() + bytes(2000))
     with pytest.raises(ImageTooLarge):
@@ -103,7 +103,7 @@ def test_a_png_header_claiming_a_giant_image_is_refused() -> None:
 
 
 def test_a_5000_by_2_image_is_a_message_not_a_cv2_error(tmp_path: Path) -> None:
-    ok, data = cv2.imencode(".png", np.full((2, 5000, 3), 200, np.uint8))
+    _ok, data = cv2.imencode(".png", np.full((2, 5000, 3), 200, np.uint8))
     path = tmp_path / "strip.png"
     path.write_bytes(data.tobytes())
     with pytest.raises(ImageUnreadable, match="5000×2"):
@@ -111,7 +111,7 @@ def test_a_5000_by_2_image_is_a_message_not_a_cv2_error(tmp_path: Path) -> None:
 
 
 def test_an_ordinary_capture_passes_unchanged(tmp_path: Path) -> None:
-    ok, data = cv2.imencode(".jpg", np.full((638, 1012, 3), 128, np.uint8))
+    _ok, data = cv2.imencode(".jpg", np.full((638, 1012, 3), 128, np.uint8))
     path = tmp_path / "card.jpg"
     path.write_bytes(data.tobytes())
     assert capture.intake(path) == data.tobytes()

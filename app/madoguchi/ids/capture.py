@@ -269,8 +269,8 @@ def check_capture_bytes(data: bytes, source: str = "<bytes>") -> bytes:
         raise id_errors.image_too_large(source, f"{len(data) / 1e6:.0f} MB")
     kind = image_format(data)
     if kind is None:
-        raise id_errors.image_unreadable(source, "対応していない形式です（JPEG・PNG・TIFF・BMP・WebP のみ）",
-                                         "the format is not accepted (JPEG, PNG, TIFF, BMP or WebP only)")
+        raise id_errors.image_unreadable(source, "対応する形式の画像ファイルではありません（JPEG・PNG・TIFF・BMP・WebP のみ）",
+                                         "it is not an image file in an accepted format (JPEG, PNG, TIFF, BMP or WebP only)")
     import io
     import warnings
 
