@@ -169,6 +169,7 @@ def problem_for_job(job: PrintJob, status: JobStatus, printer: PrinterStatus | N
 # --- a tiny IPP client ----------------------------------------------------------------------------
 _OP_CANCEL_JOB = 0x0008
 _OP_GET_JOB_ATTRIBUTES = 0x0009
+_OP_GET_JOBS = 0x000A
 _OP_GET_PRINTER_ATTRIBUTES = 0x000B
 _TAG_OPERATION = 0x01
 _TAG_END = 0x03
@@ -211,7 +212,12 @@ def _connection(timeout: float = 5.0) -> http.client.HTTPConnection:
 def _attribute(tag: int, name: str, values: list[str | int]) -> bytes:
     out = b""
     for index, value in enumerate(values):
-        raw = struct.pack(">i", value) if isinstance(value, int) else value.encode("utf-8")
+        if isinstance(value, bool):
+            raw = b"\x01" if value else b"\x00"
+        elif isinstance(value, int):
+            raw = struct.pack(">i", value)
+        else:
+            raw = value.encode("utf-8")
         label = name.encode("ascii") if index == 0 else b""
         out += struct.pack(">BH", tag, len(label)) + label + struct.pack(">H", len(raw)) + raw
     return out
@@ -314,6 +320,49 @@ def cancel_job(job: PrintJob) -> None:
                                     _attribute(_TAG_INTEGER, "job-id", [job.job_id])])
 
 
+# --- nothing left in the spool --------------------------------------------------------------------
+#: job names (titles) Madoguchi gives its jobs start with this; never a resident's name
+JOB_NAME_PREFIX = "madoguchi"
+_JOB_DONE_STATES = (JobState.COMPLETED, JobState.CANCELED, JobState.ABORTED)
+
+
+def purge_job(job: PrintJob) -> bool:
+    """Remove our finished job and its document files from CUPS's spool at once (IPP Cancel-Job
+    with ``purge-job``, what ``cancel -x`` does), instead of waiting for ``PreserveJobFiles``.
+    A failure is logged, never raised: the packet has printed."""
+    try:
+        status, _attrs = _ipp(_OP_CANCEL_JOB, "/jobs", [
+            _attribute(_TAG_URI, "job-uri", [f"ipp://localhost/jobs/{job.job_id}"]),
+            _attribute(_TAG_BOOLEAN, "purge-job", [True])])
+    except PrinterUnavailable:
+        return False
+    if status >= 0x0400 and status != _STATUS_NOT_FOUND:
+        log.warning("CUPS did not purge job %d (IPP status 0x%04x)", job.job_id, status)
+        return False
+    return True
+
+
+def finished_jobs_of_ours() -> list[PrintJob]:
+    """This user's finished Madoguchi jobs CUPS still keeps (IPP Get-Jobs, my-jobs)."""
+    if not cups_available():
+        return []
+    status, attrs = _ipp(_OP_GET_JOBS, "/", [
+        _attribute(_TAG_URI, "printer-uri", ["ipp://localhost/"]),
+        _attribute(_TAG_KEYWORD, "which-jobs", ["completed"]),
+        _attribute(_TAG_BOOLEAN, "my-jobs", [True]),
+        _attribute(_TAG_KEYWORD, "requested-attributes", ["job-id", "job-name", "job-state"])])
+    ids, names, states = attrs.get("job-id", []), attrs.get("job-name", []), attrs.get("job-state", [])
+    if status >= 0x0400 or not len(ids) == len(names) == len(states):
+        return []
+    return [PrintJob("", int(i)) for i, name, state in zip(ids, names, states, strict=True)
+            if str(name).startswith(JOB_NAME_PREFIX) and state in _JOB_DONE_STATES]
+
+
+def purge_finished_jobs() -> int:
+    """Purge every finished Madoguchi job still in the spool (``madoguchi purge``); the count."""
+    return sum(purge_job(job) for job in finished_jobs_of_ours())
+
+
 # --- lp -------------------------------------------------------------------------------------------
 def cups_available() -> bool:
     return shutil.which("lp") is not None
@@ -399,6 +448,7 @@ def follow_job(job: PrintJob, *, timeout: float = 120.0, interval: float = 0.2,
             on_progress(status)
         if status.state == JobState.COMPLETED:
             job.final_state = status.state
+            purge_job(job)  # its document files must not wait in the spool for PreserveJobFiles
             return job
         printer = printer_status(job.printer)
         problem = problem_for_job(job, status, printer)

@@ -238,3 +238,15 @@ def _cli(args: list[str], env: dict[str, str], stdin: str) -> subprocess.Complet
 
     return subprocess.run([sys.executable, "-m", "madoguchi", *args], input=stdin, capture_output=True, text=True,
                           env={**os.environ, **env}, timeout=120, check=False)
+
+
+def test_cli_rotates_the_key(database_url: str, database: Database) -> None:
+    env = {"MADOGUCHI_DATABASE_URL": database_url}
+    assert _cli(["users", "create-admin", "--login", "boss"], env, "longpassword\nlongpassword\n").returncode == 0
+    log = AuditLog(database)
+    before = audit_keys.read_keys(log.key_path).current.key_id  # type: ignore[union-attr]
+    done = _cli(["audit", "rotate-key", "--user", "boss"], env, "longpassword\n")
+    assert done.returncode == 0, done.stderr
+    after = audit_keys.read_keys(log.key_path).current.key_id  # type: ignore[union-attr]
+    assert after != before and after in done.stdout
+    assert log.verify().ok
