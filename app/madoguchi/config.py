@@ -50,6 +50,18 @@ def _port(value: int) -> bool:
     return 1 <= value <= 65535
 
 
+def _networks(value: str) -> bool:
+    import ipaddress
+
+    try:
+        for part in value.split(","):
+            if part.strip():
+                ipaddress.ip_network(part.strip(), strict=False)
+    except ValueError:
+        return False
+    return True
+
+
 def _database_url(value: str) -> bool:
     return value == "" or value.startswith(("sqlite:", "postgresql:", "postgresql+psycopg:", "postgres:"))
 
@@ -95,6 +107,10 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("public_host", str, "127.0.0.1", "混雑状況ページの待受アドレス", "public status page address"),
     SettingSpec("public_port", int, 8080, "混雑状況ページのポート", "public status page port",
                 check=_port, expected_ja="1〜65535", expected_en="1-65535"),
+    SettingSpec("public_trusted_proxies", str, "", "混雑状況ページの前段の信頼するプロキシ（IPアドレス・ネットワーク、カンマ区切り）",
+                "trusted reverse proxies in front of the status page (addresses or networks, comma separated)",
+                check=lambda v: _networks(v), expected_ja="IPアドレスまたはネットワーク（例 10.0.0.5, 10.1.0.0/24）",
+                expected_en="IP addresses or networks (e.g. 10.0.0.5, 10.1.0.0/24)"),
     SettingSpec("public_url", str, "", "区のウェブサイトの混雑状況ページURL（整理券のQRコード。空欄で public_host:public_port）",
                 "public congestion page URL on the ward's website (ticket QR code; empty: public_host:public_port)",
                 check=lambda v: v == "" or v.startswith(("http://", "https://")),
@@ -149,6 +165,7 @@ class Settings:
     key_store: str = "auto"
     public_host: str = "127.0.0.1"
     public_port: int = 8080
+    public_trusted_proxies: str = ""
     public_url: str = ""
     wait_alert_minutes: int = 45
     audit_key_file: str = ""
