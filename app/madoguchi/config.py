@@ -286,10 +286,14 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
 
 
 def write_settings_dict(data: Mapping[str, Any], path: Path) -> None:
+    """Write the settings file: a per-user file is 0600; a machine-wide one (/etc, ProgramData)
+    keeps the mode the installer gave it, or 0644 when new (every user reads it, admins write)."""
     paths.ensure_dir(path.parent)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(tomli_w.dumps(dict(data)), encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        mode = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        mode = 0o600 if path.parent == paths.config_dir() else 0o644
+    paths.write_file(path, tomli_w.dumps(dict(data)).encode("utf-8"), mode=mode)
 
 
 def spec_names() -> list[str]:

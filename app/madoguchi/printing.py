@@ -474,8 +474,6 @@ def print_pdf(pdf: bytes, options: PrintOptions, *, timeout: float = 120.0) -> P
 
 def save_pdf(pdf: bytes, path: Path) -> Path:
     """Save the packet where the clerk chose (the 'save PDF' path); atomic so a half file never remains."""
-    path = Path(path)
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_bytes(pdf)
-    os.replace(tmp, path)
-    return path
+    from madoguchi.paths import write_file
+
+    return write_file(Path(path), pdf)  # owner-only: the packet holds a resident's data

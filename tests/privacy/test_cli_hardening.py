@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -122,3 +123,42 @@ def test_backoff_grows_and_is_bounded() -> None:
     assert waits[:5] == [0] * 5
     assert waits[5] < waits[6] < waits[7]
     assert max(waits) <= BACKOFF_MAX
+
+
+@pytest.mark.parametrize("argv", [["queue", "void", "A-001", "--reason", "x"],
+                                  ["queue", "prioritise", "A-001", "--reason", "x"],
+                                  ["queue", "kpi"]])
+def test_supervisor_queue_actions_need_a_supervisor(madoguchi_home: Path, argv: list[str]) -> None:
+    _admin(madoguchi_home)
+    database = open_database(config.load_settings().effective_database_url)
+    try:
+        from madoguchi.privacy import users
+
+        users.create_user(database, "mado", "窓口", "clerk", PASSWORD)
+    finally:
+        database.dispose()
+    assert run_cli(*argv, home=madoguchi_home).returncode == 8  # nobody signed in
+    clerk = run_cli(*argv, "--user", "mado", home=madoguchi_home, input=f"{PASSWORD}\n")
+    assert clerk.returncode == 8
+    denied = [r for r in _audit_rows(madoguchi_home) if r.action == Action.PERMISSION_DENIED]
+    assert denied and denied[-1].actor == "mado"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes (Windows: ACLs set by the installer)")
+def test_files_holding_data_are_owner_only(madoguchi_home: Path, tmp_path: Path) -> None:
+    from tests.forms.residents import make_resident
+
+    _admin(madoguchi_home)  # creates the database, the log, the audit key and anchor
+    assert run_cli("config", "set", "counter_number", "3", "--user", "boss", home=madoguchi_home,
+                   input=f"{PASSWORD}\n").returncode == 0
+    resident = tmp_path / "r.json"
+    resident.write_text(json.dumps(make_resident(1).to_json(), ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "packet.pdf"
+    filled = run_cli("fill", "--resident", str(resident), "--form", "juminhyo", "--out", str(out), home=madoguchi_home)
+    assert filled.returncode == 0, filled.stderr
+    files = [madoguchi_home / "data" / "madoguchi.sqlite3", madoguchi_home / "log" / "madoguchi.log",
+             madoguchi_home / "config" / "settings.toml", out]
+    for path in files:
+        assert path.stat().st_mode & 0o777 == 0o600, path
+    for folder in ("data", "log", "config"):
+        assert (madoguchi_home / folder).stat().st_mode & 0o777 == 0o700, folder

@@ -91,9 +91,11 @@ def _fill(args: argparse.Namespace) -> int:
 
 
 def _write(path: Path, data: bytes) -> None:
+    from madoguchi.paths import write_file
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        write_file(path, data)  # 0600: a packet holds a resident's data
     except OSError as exc:
         raise InputError(f"{path} に書き込めません（{exc.__class__.__name__}）。",
                          f"cannot write {path} ({exc.__class__.__name__}).") from exc

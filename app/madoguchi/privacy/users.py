@@ -70,6 +70,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "cli.settings": _ADMINS,
     "cli.designer": _SUPERVISORS,
     "cli.dashboard": _SUPERVISORS,
+    "cli.queue_supervisor": _SUPERVISORS,
 }
 
 
