@@ -848,13 +848,19 @@ def _merge_under(overlay: bytes, backgrounds: dict[int, tuple[FormDefinition, in
             try:
                 stat = form.background_pdf.stat()
                 readers[form.id] = PdfReader(io.BytesIO(_background_bytes(str(form.background_pdf), stat.st_mtime)))
-            except (OSError, ValueError) as exc:
+            except Exception as exc:  # noqa: BLE001 - pypdf raises many types for a broken file
                 raise InputError(
                     f"様式 {form.id} の背景 PDF を読めません（{exc.__class__.__name__}）。",
                     f"cannot read the background PDF of form {form.id} ({exc.__class__.__name__}).") from exc
         background = readers[form.id]
-        if form_page < len(background.pages):
-            writer.pages[page_index].merge_page(background.pages[form_page], over=False)
+        try:
+            if form_page < len(background.pages):
+                writer.pages[page_index].merge_page(background.pages[form_page], over=False)
+        except Exception as exc:  # noqa: BLE001 - a background that opened but cannot be drawn
+            raise InputError(
+                f"様式 {form.id} の背景 PDF を重ねられません（{exc.__class__.__name__}）。`madoguchi forms check` で確かめてください。",
+                f"the background PDF of form {form.id} cannot be drawn ({exc.__class__.__name__}); run "
+                "`madoguchi forms check`.") from exc
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
