@@ -277,7 +277,14 @@ def set_value(key: str, raw: str, path: Path | None = None) -> Settings:
         problem = file_problems[0]
         raise ConfigError(problem.message("ja"), problem.message("en"))
     data[key] = value
-    write_settings_dict(data, path)
+    try:
+        write_settings_dict(data, path)
+    except OSError as exc:
+        raise ConfigError(
+            f"設定ファイル {path} に書き込めません（{exc.__class__.__name__}）。端末全体の設定はOSの管理者として"
+            "（管理者として実行したコマンドプロンプトで）変更してください。",
+            f"cannot write the settings file {path} ({exc.__class__.__name__}); machine-wide settings are "
+            "changed as an OS administrator (an elevated command prompt).") from exc
     return load_settings(path)
 
 
