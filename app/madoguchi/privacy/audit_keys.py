@@ -151,18 +151,24 @@ def database_id(description: str) -> str:
 
 def write_anchor(path: Path, db_id: str, seq: int, digest: str, stamp: str) -> None:
     """Append the head to the anchor file (and syslog); a failure is logged, never raised."""
-    line = f"{db_id} {seq} {digest} {stamp}\n"
+    _append_line(path, f"{db_id} {seq} {digest} {stamp}\n", f"audit anchor db={db_id} seq={seq} mac={digest}")
+
+
+def write_note(path: Path, note: str) -> None:
+    """An event that could not go into the database (the rescue path), kept beside the anchors."""
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    _append_line(path, f"# {stamp} {note}\n", note)
+
+
+def _append_line(path: Path, line: str, message: str) -> None:
+    """``line`` appended to ``path`` (0600) and ``message`` sent to syslog; failures logged only."""
     try:
         _private_dir(path.parent)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        with os.fdopen(fd, "a", encoding="ascii") as handle:
+        with os.fdopen(fd, "a", encoding="utf-8") as handle:
             handle.write(line)
     except OSError as exc:
         log.error("audit anchor not written (%s)", exc.__class__.__name__)
-    _syslog(f"audit anchor db={db_id} seq={seq} mac={digest}")
-
-
-def _syslog(message: str) -> None:
     if sys.platform == "win32":
         return
     try:
@@ -172,20 +178,6 @@ def _syslog(message: str) -> None:
         syslog.syslog(syslog.LOG_INFO, message)
     except OSError:
         pass
-
-
-def write_note(path: Path, note: str) -> None:
-    """An event that could not go into the database (the rescue path), kept beside the anchors."""
-    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    line = f"# {stamp} {note}\n"
-    try:
-        _private_dir(path.parent)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        with os.fdopen(fd, "a", encoding="utf-8") as handle:
-            handle.write(line)
-    except OSError as exc:
-        log.error("audit note not written (%s)", exc.__class__.__name__)
-    _syslog(note)
 
 
 def read_anchors(path: Path, db_id: str) -> tuple[dict[int, str], list[int]]:
