@@ -90,7 +90,7 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("language", str, "ja", "表示言語", "UI language", choices=("ja", "en")),
     SettingSpec("large_text", bool, False, "大きな文字", "large text"),
     SettingSpec("high_contrast", bool, False, "ハイコントラスト", "high contrast"),
-    SettingSpec("ocr_engine", str, "tesserocr", "OCRエンジン", "OCR engine", choices=("tesserocr", "pytesseract")),
+    SettingSpec("ocr_engine", str, "ppocr", "OCRエンジン", "OCR engine", choices=("ppocr", "tesserocr", "pytesseract")),
     SettingSpec("retention", str, "end_of_day", "来庁者データの保持（end_of_day または 時間数）",
                 "visit data retention (end_of_day or a number of hours)",
                 check=lambda v: v == "end_of_day" or (v.isdigit() and int(v) <= 24 * 31),
@@ -157,7 +157,7 @@ class Settings:
     language: str = "ja"
     large_text: bool = False
     high_contrast: bool = False
-    ocr_engine: str = "tesserocr"
+    ocr_engine: str = "ppocr"
     retention: str = "end_of_day"
     purge_time: str = "18:00"
     idle_lock_minutes: int = 10

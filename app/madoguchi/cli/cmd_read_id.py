@@ -14,7 +14,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("read-id", help="read ID cards (My Number card, license, residence card, passport) by OCR",
                                    description="Read ID documents from image files by OCR.")
     parser.add_argument("--json", action="store_true", help="one JSON object per image, one per line")
-    parser.add_argument("--engine", choices=("tesserocr", "pytesseract"), default=None,
+    parser.add_argument("--engine", choices=("ppocr", "tesserocr", "pytesseract"), default=None,
                         help="OCR engine (default: the ocr_engine setting)")
     parser.add_argument("images", nargs="+", metavar="IMAGE")
     parser.set_defaults(func=run)
@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             engine = settings_for(args).ocr_engine
         except Exception:  # noqa: BLE001 - a broken settings file must not stop reading: use the default
-            engine = "tesserocr"
+            engine = "ppocr"
     reader = IdReader(engine)
     failed = False
     for source in args.images:

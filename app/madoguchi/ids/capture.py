@@ -31,9 +31,6 @@ log = logging.getLogger(__name__)
 #: what scanners save; anything else in the folder (.tmp, .part, desktop.ini) is ignored
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".webp"})
 
-#: the formats decoded at all, told by their first bytes (never by the file name): OpenCV
-#: decodes many more (Radiance HDR, PAM, PFM, EXR …) whose size Pillow cannot check first
-ACCEPTED_FORMATS = {"JPEG", "PNG", "TIFF", "BMP", "WEBP"}
 #: bytes read from a file at most (a scan of a card is a few MB); more is refused unread
 MAX_INTAKE_BYTES = 80 * 1024 * 1024
 #: pixels a capture may have (checked from the header, before any pixel is decoded)
@@ -213,7 +210,9 @@ class CameraCapture:
 
 # --- intake of one capture ----------------------------------------------------------------------
 def image_format(data: bytes) -> str | None:
-    """The accepted format ``data`` starts with, or None."""
+    """The accepted format ``data`` starts with (told by its first bytes, never by the file name),
+    or None. OpenCV decodes many more (Radiance HDR, PAM, PFM, EXR …) whose size Pillow cannot
+    check first: those are never decoded."""
     if data.startswith(b"\xff\xd8\xff"):
         return "JPEG"
     if data.startswith(b"\x89PNG\r\n\x1a\n"):

@@ -365,5 +365,24 @@ def warp_card(image: np.ndarray, corners: np.ndarray) -> np.ndarray:
                                borderMode=cv2.BORDER_REPLICATE)
 
 
+def whole_frame(image: np.ndarray) -> np.ndarray:
+    """The whole capture as the card, for when no outline stands out (a scanner's auto-cropped
+    card, a tight photo): scaled so its longer side is the card face's width (a 375-pixel image
+    is enlarged; the aspect ratio is kept, so a frame that is not the card is not distorted)."""
+    height, width = image.shape[:2]
+    factor = CARD_WIDTH / max(height, width)
+    if abs(factor - 1.0) < 0.05:
+        return image
+    return cv2.resize(image, None, fx=factor, fy=factor,
+                      interpolation=cv2.INTER_CUBIC if factor > 1 else cv2.INTER_AREA)
+
+
+def to_card_size(face: np.ndarray) -> np.ndarray:
+    """A face of any size at CARD_WIDTH × CARD_HEIGHT (where the fixed-box readers need it)."""
+    if face.shape[:2] == (CARD_HEIGHT, CARD_WIDTH):
+        return face
+    return cv2.resize(face, (CARD_WIDTH, CARD_HEIGHT), interpolation=cv2.INTER_AREA)
+
+
 def rotate_180(card: np.ndarray) -> np.ndarray:
     return cv2.rotate(card, cv2.ROTATE_180)

@@ -25,6 +25,8 @@ from madoguchi.ids.fields import CHARSETS, clean_crop, extract_fields, to_pixels
 from madoguchi.ids.layouts import Anchor, Layout, load_layouts
 from madoguchi.ids.model import DocumentType, Field, IdReading
 from madoguchi.ids.ocr import OcrEngine, create_engine
+from madoguchi.ids.ppocr import PpocrEngine
+from madoguchi.ids.textlines import classify_lines, read_fields
 
 log = logging.getLogger(__name__)
 
@@ -34,14 +36,31 @@ __all__ = ["IdReader", "read_id"]
 class IdReader:
     """Reads ID documents from images. Construct once (the engine loads once), call ``read`` per image."""
 
-    def __init__(self, engine_name: str = "tesserocr", *, engine: OcrEngine | None = None,
+    def __init__(self, engine_name: str = "ppocr", *, engine: OcrEngine | None = None,
                  layouts: dict[DocumentType, Layout] | None = None, tessdata: Path | None = None) -> None:
-        self.engine = engine or create_engine(engine_name, tessdata)
+        self._tessdata = tessdata
+        self.neural: PpocrEngine | None = None
+        if engine is None and engine_name == "ppocr":
+            self.neural = PpocrEngine()
+            self._tesseract: OcrEngine | None = None
+            self.engine: OcrEngine = self.neural
+        else:
+            self.engine = engine or create_engine(engine_name, tessdata)
+            self._tesseract = self.engine
         self.layouts = layouts or load_layouts()
         self._lock = threading.Lock()
 
+    @property
+    def tesseract(self) -> OcrEngine:
+        """Tesseract, loaded on first use beside the neural engine (the passport's MRZ)."""
+        if self._tesseract is None:
+            self._tesseract = create_engine("tesserocr", self._tessdata)
+        return self._tesseract
+
     def close(self) -> None:
         self.engine.close()
+        if self._tesseract is not None and self._tesseract is not self.engine:
+            self._tesseract.close()
 
     def read(self, image: bytes | Path | str | np.ndarray, source: str = "") -> IdReading:
         """Read one capture. Raises ImageUnreadable, ImageTooLarge, CardNotFound or TwoCardsInView
@@ -61,7 +80,10 @@ class IdReader:
         return reading
 
     def _read(self, image: bytes | Path | str | np.ndarray, source: str) -> IdReading:
-        capture = card_module.load_image(intake(image, source), source)
+        image = intake(image, source)  # regular files only, byte and pixel caps, accepted formats only
+        if self.neural is not None:
+            return self._read_lines(self.neural, image, source)
+        capture = card_module.load_image(image, source)
         outline = card_module.find_card_outline(capture)
         assert outline is not None
         face = card_module.warp_card(capture, outline)
@@ -84,6 +106,60 @@ class IdReader:
         for name, found in reading.fields.items():
             if not found.valid:
                 reading.warnings.append(f"{name}: {found.problem}")
+        return reading
+
+    # --- the neural reader --------------------------------------------------------------------
+
+    def _read_lines(self, engine: PpocrEngine, image: bytes | Path | str | np.ndarray, source: str) -> IdReading:
+        """Card found and flattened where its outline shows, else the whole image is the card
+        (a scanner's auto-crop, a tight photo); classified by what is printed; fields anchored
+        on their printed labels."""
+        capture = card_module.load_image(image, source)
+        try:
+            outline = card_module.find_card_outline(capture)
+        except errors.CardNotFound as exc:
+            outline, not_found = None, exc
+        else:
+            not_found = None
+        views: list[tuple[np.ndarray, np.ndarray | None]] = []
+        if outline is not None:
+            views.append((card_module.warp_card(capture, outline), outline))
+        views.append((card_module.whole_frame(capture), None))
+        document_type, face, lines, used = DocumentType.UNKNOWN, views[0][0], [], outline
+        for view, view_outline in views:
+            for turned in (False, True):
+                candidate = card_module.rotate_180(view) if turned else view
+                kind, found = _classified_lines(engine, candidate)
+                if kind is not DocumentType.UNKNOWN:
+                    document_type, face, lines = kind, candidate, found
+                    used = view_outline if view_outline is None or not turned else np.roll(view_outline, 2, axis=0)
+                    break
+            if document_type is not DocumentType.UNKNOWN:
+                break
+        if document_type is DocumentType.UNKNOWN and not_found is not None:
+            raise not_found
+        reading = IdReading(source=source, document_type=document_type, card_image=face,
+                            outline=tuple((float(x), float(y)) for x, y in used) if used is not None else None)
+        if document_type is DocumentType.UNKNOWN:
+            reading.warnings.append(errors.unsupported_document().message_ja)
+            return reading
+        layout = self.layouts[document_type]
+        if document_type is DocumentType.PASSPORT:
+            reading.fields = self._read_mrz(card_module.to_card_size(face), layout)
+        else:
+            reading.fields = read_fields(engine, face, lines, layout)
+            missing = [spec.name for spec in layout.fields if not spec.optional and spec.name not in reading.fields]
+            if missing and used is not None:
+                # an outline inside the card (a frame of the license's table) cut fields off:
+                # the whole image may hold them
+                whole = views[-1][0]
+                kind, whole_lines = _classified_lines(engine, whole)
+                if kind is document_type:
+                    _take_better(reading.fields, read_fields(engine, whole, whole_lines, layout))
+            _require_sex_on_old_design(reading)
+        for name, found_field in reading.fields.items():
+            if not found_field.valid:
+                reading.warnings.append(f"{name}: {found_field.problem}")
         return reading
 
     # --- anchors ------------------------------------------------------------------------------
@@ -125,7 +201,7 @@ class IdReader:
             image = cv2.resize(grey, None, fx=0.7, fy=0.7, interpolation=cv2.INTER_AREA) if variant != 1 else grey
             if variant == 2:
                 image = binarise(image)
-            result = self.engine.recognise(image, lang="eng", psm=6, whitelist=CHARSETS["mrz"])
+            result = self.tesseract.recognise(image, lang="eng", psm=6, whitelist=CHARSETS["mrz"])
             lines = [re.sub(r"[^A-Z0-9<]", "", line.upper()) for line in result.text.splitlines()]
             lines = [line for line in lines if len(line) >= 30]
             if len(lines) < 2:
@@ -144,12 +220,15 @@ class IdReader:
         problem = ("MRZ check digit failed: " + ", ".join(best.failed_checks)) if best.failed_checks else ""
 
         def field(value: str, name: str) -> Field:
+            # a check digit that holds is independent evidence: the value is sure
             ok = name not in best.failed_checks and "composite" not in best.failed_checks
-            return Field(value, round(confidence if ok else confidence * 0.5, 3), box, valid=ok,
+            return Field(value, round(MRZ_CHECKED if ok else confidence * 0.5, 3), box, valid=ok,
                          problem="" if ok else problem)
 
+        name = max(names, key=names.count)
         fields = {
-            "name": Field(max(names, key=names.count), round(confidence * (0.95 if names.count(max(names, key=names.count)) > 1 else 0.6), 3), box),
+            # no check digit covers the name: sure only when two reads agree
+            "name": Field(name, round(MRZ_CHECKED if names.count(name) > 1 else confidence * 0.6, 3), box),
             "nationality": field(best.nationality, "composite"),
             "birth_date": field(best.birth_date.isoformat(), "birth_date"),
             "expiry_date": field(best.expiry_date.isoformat(), "expiry_date"),
@@ -159,6 +238,42 @@ class IdReader:
             fields["sex"] = field(best.sex, "composite")
         return fields
 
+
+#: how far down the card (fraction of its height) each document's fields reach: lines below are
+#: not recognised (the license's category table, the My Number card's organ-donation print),
+#: which halves the recognition work on a card
+_FIELDS_REACH = {DocumentType.MYNUMBER_CARD: 0.5, DocumentType.DRIVERS_LICENSE: 0.8, DocumentType.PASSPORT: 0.0}
+
+
+def _take_better(fields: dict[str, Field], others: dict[str, Field]) -> None:
+    """Each field from the reading that has it valid and more confidently. (Boxes of fields
+    taken from the other view are in its coordinates; they are dropped.)"""
+    for name, other in others.items():
+        mine = fields.get(name)
+        if mine is None or (other.valid, other.confidence) > (mine.valid, mine.confidence):
+            other.box = None
+            fields[name] = other
+
+
+def _classified_lines(engine: PpocrEngine, face: np.ndarray) -> tuple[DocumentType, list]:
+    """The document type and the lines its fields need. The upper half of the card is read
+    first (every document prints its title or labels there); the rest only as far as that
+    document's fields reach, or all of it when the upper half did not tell the document."""
+    height = face.shape[0]
+    quads = engine.detect(face)
+    upper = [q for q in quads if q[:, 1].mean() < 0.5 * height]
+    lines = engine.read_boxes(face, upper)
+    kind, _score = classify_lines(lines)
+    reach = _FIELDS_REACH.get(kind, 1.0) * height
+    rest = [q for q in quads if 0.5 * height <= q[:, 1].mean() < reach]
+    lines += engine.read_boxes(face, rest)
+    if kind is DocumentType.UNKNOWN:
+        kind, _score = classify_lines(lines)
+    return kind, lines
+
+
+#: the confidence of an MRZ value whose check digit holds
+MRZ_CHECKED = 0.93
 
 _TO_DIGIT = str.maketrans({"O": "0", "D": "0", "Q": "0", "I": "1", "L": "1", "Z": "2", "S": "5", "B": "8", "G": "6",
                            "C": "0"})
@@ -260,7 +375,7 @@ _default_reader: IdReader | None = None
 _default_lock = threading.Lock()
 
 
-def read_id(image: bytes | Path | str | np.ndarray, source: str = "", engine_name: str = "tesserocr") -> IdReading:
+def read_id(image: bytes | Path | str | np.ndarray, source: str = "", engine_name: str = "ppocr") -> IdReading:
     """Read with a process-wide reader (created on first use)."""
     global _default_reader
     with _default_lock:
