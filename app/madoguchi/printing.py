@@ -234,7 +234,18 @@ def _request(operation: int, target: list[bytes]) -> bytes:
 
 def parse_ipp_response(data: bytes) -> tuple[int, dict[str, list[Any]]]:
     """(status code, attributes by name) of an IPP response; groups are merged (we ask for one object)."""
+    status, groups = parse_ipp_groups(data)
+    merged: dict[str, list[Any]] = {}
+    for group in groups:
+        for name, values in group.items():
+            merged.setdefault(name, []).extend(values)
+    return status, merged
+
+
+def parse_ipp_groups(data: bytes) -> tuple[int, list[dict[str, list[Any]]]]:
+    """(status code, one attribute dict per group): Get-Jobs answers one group per job."""
     status = struct.unpack(">H", data[2:4])[0]
+    groups: list[dict[str, list[Any]]] = []
     attributes: dict[str, list[Any]] = {}
     position, last = 8, ""
     while position < len(data):
@@ -243,6 +254,9 @@ def parse_ipp_response(data: bytes) -> tuple[int, dict[str, list[Any]]]:
         if tag == _TAG_END:
             break
         if tag < 0x10:  # the start of the next attribute group
+            if attributes:
+                groups.append(attributes)
+            attributes, last = {}, ""
             continue
         name_length = struct.unpack(">H", data[position:position + 2])[0]
         name = data[position + 2:position + 2 + name_length].decode("ascii", "replace")
@@ -263,10 +277,16 @@ def parse_ipp_response(data: bytes) -> tuple[int, dict[str, list[Any]]]:
             attributes.setdefault(name, []).append(value)
         elif last:
             attributes[last].append(value)
-    return status, attributes
+    if attributes:
+        groups.append(attributes)
+    return status, groups
 
 
 def _ipp(operation: int, path: str, target: list[bytes]) -> tuple[int, dict[str, list[Any]]]:
+    return parse_ipp_response(_ipp_raw(operation, path, target))
+
+
+def _ipp_raw(operation: int, path: str, target: list[bytes]) -> bytes:
     try:
         connection = _connection()
         try:
@@ -280,7 +300,7 @@ def _ipp(operation: int, path: str, target: list[bytes]) -> tuple[int, dict[str,
         raise _no_print_system() from exc
     if response.status != 200 or len(data) < 8:
         raise _no_print_system()
-    return parse_ipp_response(data)
+    return data
 
 
 def _printer_uri(name: str) -> str:
@@ -346,16 +366,16 @@ def finished_jobs_of_ours() -> list[PrintJob]:
     """This user's finished Madoguchi jobs CUPS still keeps (IPP Get-Jobs, my-jobs)."""
     if not cups_available():
         return []
-    status, attrs = _ipp(_OP_GET_JOBS, "/", [
+    status, groups = parse_ipp_groups(_ipp_raw(_OP_GET_JOBS, "/", [
         _attribute(_TAG_URI, "printer-uri", ["ipp://localhost/"]),
         _attribute(_TAG_KEYWORD, "which-jobs", ["completed"]),
         _attribute(_TAG_BOOLEAN, "my-jobs", [True]),
-        _attribute(_TAG_KEYWORD, "requested-attributes", ["job-id", "job-name", "job-state"])])
-    ids, names, states = attrs.get("job-id", []), attrs.get("job-name", []), attrs.get("job-state", [])
-    if status >= 0x0400 or not len(ids) == len(names) == len(states):
+        _attribute(_TAG_KEYWORD, "requested-attributes", ["job-id", "job-name", "job-state"])]))
+    if status >= 0x0400:
         return []
-    return [PrintJob("", int(i)) for i, name, state in zip(ids, names, states, strict=True)
-            if str(name).startswith(JOB_NAME_PREFIX) and state in _JOB_DONE_STATES]
+    return [PrintJob("", int(job["job-id"][0])) for job in groups
+            if job.get("job-id") and str(job.get("job-name", [""])[0]).startswith(JOB_NAME_PREFIX)
+            and job.get("job-state", [0])[0] in _JOB_DONE_STATES]
 
 
 def purge_finished_jobs() -> int:
