@@ -40,7 +40,7 @@ POLL_SECONDS = 10.0  # how often a phone asks (the page polls every max(5, inter
 
 def _office(database) -> list[str]:  # noqa: ANN001
     from madoguchi.queue.service import TicketQueue
-    from madoguchi.store.seed import seed_defaults
+    from madoguchi.seed import seed_defaults
 
     ids = ["honcho"] + [f"branch{n:02d}" for n in range(1, BRANCHES)]
     for index, branch in enumerate(ids):

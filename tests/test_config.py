@@ -86,3 +86,10 @@ def test_every_spec_has_a_dataclass_field_with_the_same_default() -> None:
         assert getattr(defaults, spec.key) == spec.default, spec.key
         value, problem = config._coerce(spec, spec.default, "x")
         assert problem is None and value == spec.default, spec.key
+
+
+def test_a_settings_file_that_cannot_be_written_is_a_message(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(ConfigError, match="OS administrator"):
+        config.set_value("counter_number", "3", blocker / "settings.toml")

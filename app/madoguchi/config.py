@@ -10,6 +10,7 @@ correct it.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -47,6 +48,18 @@ def _non_negative(value: int) -> bool:
 
 def _port(value: int) -> bool:
     return 1 <= value <= 65535
+
+
+def _networks(value: str) -> bool:
+    import ipaddress
+
+    try:
+        for part in value.split(","):
+            if part.strip():
+                ipaddress.ip_network(part.strip(), strict=False)
+    except ValueError:
+        return False
+    return True
 
 
 def _database_url(value: str) -> bool:
@@ -94,6 +107,10 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("public_host", str, "127.0.0.1", "混雑状況ページの待受アドレス", "public status page address"),
     SettingSpec("public_port", int, 8080, "混雑状況ページのポート", "public status page port",
                 check=_port, expected_ja="1〜65535", expected_en="1-65535"),
+    SettingSpec("public_trusted_proxies", str, "", "混雑状況ページの前段の信頼するプロキシ（IPアドレス・ネットワーク、カンマ区切り）",
+                "trusted reverse proxies in front of the status page (addresses or networks, comma separated)",
+                check=lambda v: _networks(v), expected_ja="IPアドレスまたはネットワーク（例 10.0.0.5, 10.1.0.0/24）",
+                expected_en="IP addresses or networks (e.g. 10.0.0.5, 10.1.0.0/24)"),
     SettingSpec("public_url", str, "", "区のウェブサイトの混雑状況ページURL（整理券のQRコード。空欄で public_host:public_port）",
                 "public congestion page URL on the ward's website (ticket QR code; empty: public_host:public_port)",
                 check=lambda v: v == "" or v.startswith(("http://", "https://")),
@@ -106,11 +123,28 @@ SPECS: tuple[SettingSpec, ...] = (
                 "publish from the app on this PC (turn on for one PC only)"),
     SettingSpec("publish_site", str, "", "公開ページの拠点情報ファイル site.yaml（空欄で同梱の既定）",
                 "the public page's site.yaml (hours, neighbours, names; empty: the shipped default)"),
+    SettingSpec("audit_key_file", str, "", "監査ログの鍵ファイル（空欄でデータフォルダ内。共有DBでは全端末に同じ鍵）",
+                "audit log key file (empty: in the data folder; every PC of a shared database needs the same)"),
+    SettingSpec("audit_anchor_file", str, "", "監査ログのアンカー（追記専用、できれば別サーバー）",
+                "audit log anchor file (append-only, ideally on another server)"),
     SettingSpec("wait_alert_minutes", int, 45, "待ち時間の警告（分）", "wait alert threshold (minutes)",
                 check=_non_negative, expected_ja="0 以上の整数", expected_en="an integer >= 0"),
 )
 
 SPEC_BY_KEY: dict[str, SettingSpec] = {spec.key: spec for spec in SPECS}
+
+#: what each staff member may change for themselves; every other setting is machine-wide
+#: and changes only with an admin's sign-in (``config set``, the 設定 workspace)
+DISPLAY_KEYS = frozenset({"language", "large_text", "high_contrast"})
+
+_URL_PASSWORD = re.compile(r"(?P<head>://[^/@:]*:)[^@/]*@")
+
+
+def display_value(key: str, value: Any) -> Any:
+    """``value`` safe to print: a password inside a database URL is masked."""
+    if key == "database_url" and isinstance(value, str):
+        return _URL_PASSWORD.sub(lambda m: m.group("head") + "***@", value)
+    return value
 
 
 @dataclass(frozen=True)
@@ -139,12 +173,15 @@ class Settings:
     key_store: str = "auto"
     public_host: str = "127.0.0.1"
     public_port: int = 8080
+    public_trusted_proxies: str = ""
     public_url: str = ""
     wait_alert_minutes: int = 45
     publish_target: str = ""
     publish_interval: int = 2
     publish_in_app: bool = False
     publish_site: str = ""
+    audit_key_file: str = ""
+    audit_anchor_file: str = ""
     #: where the values came from: the file, and the problems met while loading
     source: Path | None = field(default=None, compare=False)
     problems: tuple[Problem, ...] = field(default=(), compare=False)
@@ -252,7 +289,14 @@ def set_value(key: str, raw: str, path: Path | None = None) -> Settings:
         problem = file_problems[0]
         raise ConfigError(problem.message("ja"), problem.message("en"))
     data[key] = value
-    write_settings_dict(data, path)
+    try:
+        write_settings_dict(data, path)
+    except OSError as exc:
+        raise ConfigError(
+            f"設定ファイル {path} に書き込めません（{exc.__class__.__name__}）。端末全体の設定はOSの管理者として"
+            "（管理者として実行したコマンドプロンプトで）変更してください。",
+            f"cannot write the settings file {path} ({exc.__class__.__name__}); machine-wide settings are "
+            "changed as an OS administrator (an elevated command prompt).") from exc
     return load_settings(path)
 
 
@@ -261,10 +305,14 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
 
 
 def write_settings_dict(data: Mapping[str, Any], path: Path) -> None:
+    """Write the settings file: a per-user file is 0600; a machine-wide one (/etc, ProgramData)
+    keeps the mode the installer gave it, or 0644 when new (every user reads it, admins write)."""
     paths.ensure_dir(path.parent)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(tomli_w.dumps(dict(data)), encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        mode = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        mode = 0o600 if path.parent == paths.config_dir() else 0o644
+    paths.write_file(path, tomli_w.dumps(dict(data)).encode("utf-8"), mode=mode)
 
 
 def spec_names() -> list[str]:

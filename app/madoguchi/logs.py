@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 import re
+import sys
 
 from madoguchi import paths
 
@@ -37,6 +39,16 @@ _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 _configured = False
 
 
+class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """The log file (and each one after a rollover) readable by its owner only (0600)."""
+
+    def _open(self):  # noqa: ANN202 - stdlib signature
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        if sys.platform != "win32":
+            os.fchmod(fd, 0o600)
+        return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)
+
+
 def setup_logging(verbose: bool = False) -> None:
     """Configure the root ``madoguchi`` logger once per process."""
     global _configured
@@ -50,7 +62,7 @@ def setup_logging(verbose: bool = False) -> None:
     logger.propagate = False
     try:
         directory = paths.ensure_dir(paths.log_dir())
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+        handler: logging.Handler = _PrivateRotatingFileHandler(
             directory / "madoguchi.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8")
     except OSError:
         handler = logging.NullHandler()

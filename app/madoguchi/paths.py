@@ -51,7 +51,26 @@ def config_file() -> Path:
 
 
 def ensure_dir(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
+    """``path`` as a folder; one created here is its owner's only (0700)."""
+    if not path.is_dir():
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def write_file(path: Path, data: bytes, *, mode: int = 0o600) -> Path:
+    """Write ``data`` atomically (a half file never remains) with ``mode`` — owner-only unless
+    said otherwise: a resident's packet or this PC's settings are nobody else's to read."""
+    tmp = path.with_name(path.name + ".part")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), mode)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            if sys.platform != "win32":
+                os.fchmod(handle.fileno(), mode)  # an old .part with wider rights is narrowed too
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return path
 
 

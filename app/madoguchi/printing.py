@@ -169,6 +169,7 @@ def problem_for_job(job: PrintJob, status: JobStatus, printer: PrinterStatus | N
 # --- a tiny IPP client ----------------------------------------------------------------------------
 _OP_CANCEL_JOB = 0x0008
 _OP_GET_JOB_ATTRIBUTES = 0x0009
+_OP_GET_JOBS = 0x000A
 _OP_GET_PRINTER_ATTRIBUTES = 0x000B
 _TAG_OPERATION = 0x01
 _TAG_END = 0x03
@@ -211,7 +212,12 @@ def _connection(timeout: float = 5.0) -> http.client.HTTPConnection:
 def _attribute(tag: int, name: str, values: list[str | int]) -> bytes:
     out = b""
     for index, value in enumerate(values):
-        raw = struct.pack(">i", value) if isinstance(value, int) else value.encode("utf-8")
+        if isinstance(value, bool):
+            raw = b"\x01" if value else b"\x00"
+        elif isinstance(value, int):
+            raw = struct.pack(">i", value)
+        else:
+            raw = value.encode("utf-8")
         label = name.encode("ascii") if index == 0 else b""
         out += struct.pack(">BH", tag, len(label)) + label + struct.pack(">H", len(raw)) + raw
     return out
@@ -228,7 +234,18 @@ def _request(operation: int, target: list[bytes]) -> bytes:
 
 def parse_ipp_response(data: bytes) -> tuple[int, dict[str, list[Any]]]:
     """(status code, attributes by name) of an IPP response; groups are merged (we ask for one object)."""
+    status, groups = parse_ipp_groups(data)
+    merged: dict[str, list[Any]] = {}
+    for group in groups:
+        for name, values in group.items():
+            merged.setdefault(name, []).extend(values)
+    return status, merged
+
+
+def parse_ipp_groups(data: bytes) -> tuple[int, list[dict[str, list[Any]]]]:
+    """(status code, one attribute dict per group): Get-Jobs answers one group per job."""
     status = struct.unpack(">H", data[2:4])[0]
+    groups: list[dict[str, list[Any]]] = []
     attributes: dict[str, list[Any]] = {}
     position, last = 8, ""
     while position < len(data):
@@ -237,6 +254,9 @@ def parse_ipp_response(data: bytes) -> tuple[int, dict[str, list[Any]]]:
         if tag == _TAG_END:
             break
         if tag < 0x10:  # the start of the next attribute group
+            if attributes:
+                groups.append(attributes)
+            attributes, last = {}, ""
             continue
         name_length = struct.unpack(">H", data[position:position + 2])[0]
         name = data[position + 2:position + 2 + name_length].decode("ascii", "replace")
@@ -257,10 +277,16 @@ def parse_ipp_response(data: bytes) -> tuple[int, dict[str, list[Any]]]:
             attributes.setdefault(name, []).append(value)
         elif last:
             attributes[last].append(value)
-    return status, attributes
+    if attributes:
+        groups.append(attributes)
+    return status, groups
 
 
 def _ipp(operation: int, path: str, target: list[bytes]) -> tuple[int, dict[str, list[Any]]]:
+    return parse_ipp_response(_ipp_raw(operation, path, target))
+
+
+def _ipp_raw(operation: int, path: str, target: list[bytes]) -> bytes:
     try:
         connection = _connection()
         try:
@@ -274,7 +300,7 @@ def _ipp(operation: int, path: str, target: list[bytes]) -> tuple[int, dict[str,
         raise _no_print_system() from exc
     if response.status != 200 or len(data) < 8:
         raise _no_print_system()
-    return parse_ipp_response(data)
+    return data
 
 
 def _printer_uri(name: str) -> str:
@@ -312,6 +338,49 @@ def cancel_job(job: PrintJob) -> None:
     """Cancel a job that is stuck, so a re-print never comes out twice."""
     _ipp(_OP_CANCEL_JOB, "/jobs", [_attribute(_TAG_URI, "printer-uri", [_printer_uri(job.printer)]),
                                     _attribute(_TAG_INTEGER, "job-id", [job.job_id])])
+
+
+# --- nothing left in the spool --------------------------------------------------------------------
+#: job names (titles) Madoguchi gives its jobs start with this; never a resident's name
+JOB_NAME_PREFIX = "madoguchi"
+_JOB_DONE_STATES = (JobState.COMPLETED, JobState.CANCELED, JobState.ABORTED)
+
+
+def purge_job(job: PrintJob) -> bool:
+    """Remove our finished job and its document files from CUPS's spool at once (IPP Cancel-Job
+    with ``purge-job``, what ``cancel -x`` does), instead of waiting for ``PreserveJobFiles``.
+    A failure is logged, never raised: the packet has printed."""
+    try:
+        status, _attrs = _ipp(_OP_CANCEL_JOB, "/jobs", [
+            _attribute(_TAG_URI, "job-uri", [f"ipp://localhost/jobs/{job.job_id}"]),
+            _attribute(_TAG_BOOLEAN, "purge-job", [True])])
+    except PrinterUnavailable:
+        return False
+    if status >= 0x0400 and status != _STATUS_NOT_FOUND:
+        log.warning("CUPS did not purge job %d (IPP status 0x%04x)", job.job_id, status)
+        return False
+    return True
+
+
+def finished_jobs_of_ours() -> list[PrintJob]:
+    """This user's finished Madoguchi jobs CUPS still keeps (IPP Get-Jobs, my-jobs)."""
+    if not cups_available():
+        return []
+    status, groups = parse_ipp_groups(_ipp_raw(_OP_GET_JOBS, "/", [
+        _attribute(_TAG_URI, "printer-uri", ["ipp://localhost/"]),
+        _attribute(_TAG_KEYWORD, "which-jobs", ["completed"]),
+        _attribute(_TAG_BOOLEAN, "my-jobs", [True]),
+        _attribute(_TAG_KEYWORD, "requested-attributes", ["job-id", "job-name", "job-state"])]))
+    if status >= 0x0400:
+        return []
+    return [PrintJob("", int(job["job-id"][0])) for job in groups
+            if job.get("job-id") and str(job.get("job-name", [""])[0]).startswith(JOB_NAME_PREFIX)
+            and job.get("job-state", [0])[0] in _JOB_DONE_STATES]
+
+
+def purge_finished_jobs() -> int:
+    """Purge every finished Madoguchi job still in the spool (``madoguchi purge``); the count."""
+    return sum(purge_job(job) for job in finished_jobs_of_ours())
 
 
 # --- lp -------------------------------------------------------------------------------------------
@@ -399,6 +468,7 @@ def follow_job(job: PrintJob, *, timeout: float = 120.0, interval: float = 0.2,
             on_progress(status)
         if status.state == JobState.COMPLETED:
             job.final_state = status.state
+            purge_job(job)  # its document files must not wait in the spool for PreserveJobFiles
             return job
         printer = printer_status(job.printer)
         problem = problem_for_job(job, status, printer)
@@ -424,8 +494,6 @@ def print_pdf(pdf: bytes, options: PrintOptions, *, timeout: float = 120.0) -> P
 
 def save_pdf(pdf: bytes, path: Path) -> Path:
     """Save the packet where the clerk chose (the 'save PDF' path); atomic so a half file never remains."""
-    path = Path(path)
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_bytes(pdf)
-    os.replace(tmp, path)
-    return path
+    from madoguchi.paths import write_file
+
+    return write_file(Path(path), pdf)  # owner-only: the packet holds a resident's data

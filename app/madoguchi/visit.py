@@ -7,7 +7,6 @@ shape; more keys are kept in ``extra``.
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
@@ -133,14 +132,23 @@ class Resident(Person):
 
     @classmethod
     def from_json_text(cls, text: str, where: str = "resident") -> Resident:
+        from madoguchi.datafile import DataRefused, load_json
+
         try:
-            data = json.loads(text)
-        except (json.JSONDecodeError, RecursionError) as exc:
-            raise InputError(f"{where}: JSON として読めません（{exc.__class__.__name__}）。",
-                             f"{where}: not valid JSON ({exc.__class__.__name__}).") from exc
+            data = load_json(text)
+        except DataRefused as exc:
+            raise InputError(f"{where}: JSON として読めません（{exc.problem}）。",
+                             f"{where}: not valid JSON ({exc.problem}).") from None
         return cls.from_json(data, where)
 
     def validate(self, where: str = "resident") -> None:
+        self._validate_format(where)
+        from madoguchi.forms.validation import resident_problems
+
+        for path, (ja, en) in resident_problems(self)[:1]:
+            raise InputError(f"{where}: {path}: {ja}", f"{where}: {path}: {en}")
+
+    def _validate_format(self, where: str) -> None:
         for key in ("birth_date", "move_date"):
             value = getattr(self, key)
             if value:

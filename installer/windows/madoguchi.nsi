@@ -320,8 +320,12 @@ Section "Madoguchi" SecMain
   ${If} $SettingsFailed == "1"
     MessageBox MB_ICONEXCLAMATION "$(SettingFailed)" /SD IDOK
   ${EndIf}
-  ; Clerks change settings and forms in the app (its own roles decide who may).
-  nsExec::Exec '"$SYSDIR\icacls.exe" "$MachineDir" /grant ${SID_USERS}:(OI)(CI)M /T /C /Q'
+  ; Settings are an administrator's: Users only read settings.toml (machine-wide settings change
+  ; from an elevated Madoguchi command prompt, `madoguchi config set KEY VALUE --user ADMIN`).
+  ; The form designer saves forms and every user writes the logs.
+  nsExec::Exec '"$SYSDIR\icacls.exe" "$MachineDir\forms" /grant ${SID_USERS}:(OI)(CI)M /T /C /Q'
+  Pop $0
+  nsExec::Exec '"$SYSDIR\icacls.exe" "$MachineDir\logs" /grant ${SID_USERS}:(OI)(CI)M /T /C /Q'
   Pop $0
 
   ; Shortcuts for everyone

@@ -6,6 +6,7 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
+from madoguchi.privacy.mynumber import make_valid
 from madoguchi.visit import Resident
 
 FAMILY = [("山田", "ヤマダ"), ("佐藤", "サトウ"), ("鈴木", "スズキ"), ("高橋", "タカハシ"), ("渡辺", "ワタナベ"),
@@ -35,7 +36,7 @@ def make_resident(seed: int, *, members: int = 2, children: int = 1) -> Resident
         "address": address, "building": f"テスト荘{rng.randint(101, 309)}号", "phone": f"03-{rng.randint(1000, 9999)}-0000",
         "household_head": f"{family}　{given}", "relationship": "世帯主", "previous_address": previous,
         "previous_postal_code": previous_postal, "move_date": "2026-11-01",
-        "individual_number": "".join(str(rng.randint(0, 9)) for _ in range(12)), "members": [],
+        "individual_number": make_valid("".join(str(rng.randint(0, 9)) for _ in range(11))), "members": [],
     }
     for index in range(members):
         g, gk, s = rng.choice(GIVEN)

@@ -132,10 +132,10 @@ def test_wareki_boundaries_circle_the_right_era(forms, born: str, printed: str |
 
 def test_wareki_date_text(forms) -> None:  # noqa: ANN001
     resident = make_resident(1, members=0, children=0)
-    resident.birth_date = "2019-05-01"
+    resident.birth_date = "1989-01-08"  # a birth date is never after the day of printing
     _, pages, _ = render_form(resident, forms["juminhyo"], ANSWERS, today=date(2019, 4, 30))
     placed = {p.field_id: p.value for p in pages[0].placed}
-    assert placed["requester_birth"] == "令和元年5月1日"
+    assert placed["requester_birth"] == "平成元年1月8日"
     assert placed["requested_on"] == "平成31年4月30日"
 
 

@@ -150,6 +150,7 @@ def test_lock_hides_everything_until_the_password(qtbot, demo_window) -> None:  
     qtbot.mouseClick(overlay.form.submit_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: overlay.form.message.isVisible(), timeout=10000)
     assert flow.locked
+    flow.idle.timer.setInterval(60_000)  # so the next lock cannot come before the unlock is seen
     overlay.form.password_edit.setText("clerk")
     qtbot.mouseClick(overlay.form.submit_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not flow.locked, timeout=10000)

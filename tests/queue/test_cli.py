@@ -15,6 +15,27 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
     return code, capsys.readouterr().out
 
 
+PASSWORD = "supervisor-pw"
+
+
+def _supervisor(monkeypatch: pytest.MonkeyPatch) -> tuple[str, ...]:
+    """A supervisor account on the configured database; ``--user`` arguments, password on stdin."""
+    import io
+
+    from madoguchi import config
+    from madoguchi.privacy import users
+    from madoguchi.store.db import open_database
+
+    database = open_database(config.load_settings().effective_database_url)
+    try:
+        if users.get_user(database, "kakaricho") is None:
+            users.create_user(database, "kakaricho", "係長", "supervisor", PASSWORD)
+    finally:
+        database.dispose()
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{PASSWORD}\n"))
+    return ("--user", "kakaricho")
+
+
 def test_issue_call_served_status(database_url, monkeypatch, capsys) -> None:  # noqa: ANN001
     monkeypatch.setenv("MADOGUCHI_DATABASE_URL", database_url)
     assert _run(capsys, "queue", "counters", "--ensure", "3")[0] == 0
@@ -31,7 +52,8 @@ def test_issue_call_served_status(database_url, monkeypatch, capsys) -> None:  #
     assert status["waiting"] == 1
     assert {s["prefix"]: s["waiting"] for s in status["services"]}["A"] == 1
     assert _run(capsys, "queue", "served", "A-001")[0] == ExitCode.INPUT  # already served
-    code, out = _run(capsys, "queue", "kpi", "--csv", "-")
+    assert _run(capsys, "queue", "kpi", "--csv", "-")[0] == ExitCode.PERMISSION  # a supervisor's
+    code, out = _run(capsys, "queue", "kpi", "--csv", "-", *_supervisor(monkeypatch))
     assert out.splitlines()[0].startswith("day,branch,service,hour")
     code, out = _run(capsys, "queue", "backtest", "--json")
     assert code == 0 and json.loads(out)["tickets"] >= 0
@@ -57,5 +79,6 @@ def test_recall_transfer_no_show_and_out_of_order_call(sqlite_url, monkeypatch, 
     code, out = _run(capsys, "queue", "call", "--counter", "1", "--ticket", "B-003", "--reason", "予約")
     assert code == 0 and out.startswith("B-003 called counter 1")
     assert _run(capsys, "queue", "no-show", "B-003")[1].startswith("B-003 no_show")
-    assert _run(capsys, "queue", "prioritise", "B-002", "--reason", "体調不良")[0] == 0
+    assert _run(capsys, "queue", "prioritise", "B-002", "--reason", "体調不良")[0] == ExitCode.PERMISSION
+    assert _run(capsys, "queue", "prioritise", "B-002", "--reason", "体調不良", *_supervisor(monkeypatch))[0] == 0
     assert _run(capsys, "queue", "call", "--counter", "2")[1].startswith("B-002 called counter 2")

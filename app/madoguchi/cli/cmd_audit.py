@@ -7,7 +7,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from madoguchi.cli._common import language_for, open_configured_database
+from madoguchi.cli._common import language_for, open_configured_database, settings_for
 from madoguchi.cli.cmd_users import add_login_argument, signed_in_user
 from madoguchi.errors import InputError
 
@@ -33,6 +33,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export.add_argument("-o", "--output", type=Path, help="CSV file (UTF-8 with BOM); default: standard output")
     add_login_argument(export)
     export.set_defaults(func=_export)
+    rotate = sub.add_parser("rotate-key", help="start signing with a new audit key (older rows keep verifying)")
+    add_login_argument(rotate)
+    rotate.set_defaults(func=_rotate)
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -41,7 +44,7 @@ def _verify(args: argparse.Namespace) -> int:
     database = open_configured_database(args)
     try:
         user = signed_in_user(args, database, "cli.audit")
-        log = AuditLog(database)
+        log = AuditLog(database, settings_for(args))
         result = log.verify()
         log.record(user.login, Action.AUDIT_VERIFIED, detail_ids={"rows": result.rows, "ok": result.ok})
         print(result.summary(language_for(args)))
@@ -58,13 +61,26 @@ def _export(args: argparse.Namespace) -> int:
     database = open_configured_database(args)
     try:
         user = signed_in_user(args, database, "cli.audit")
-        log = AuditLog(database)
+        log = AuditLog(database, settings_for(args))
         if args.output:
             count = log.export_csv_file(args.output, args.start, args.end)
             print(f"OK {count} rows → {args.output}", file=sys.stderr)
         else:
             count = log.export_csv(sys.stdout, args.start, args.end)
         log.record(user.login, Action.EXPORT, detail_ids={"what": "audit_csv", "rows": count})
+        return 0
+    finally:
+        database.dispose()
+
+
+def _rotate(args: argparse.Namespace) -> int:
+    from madoguchi.privacy.audit import AuditLog
+
+    database = open_configured_database(args)
+    try:
+        user = signed_in_user(args, database, "cli.audit")
+        key_id = AuditLog(database, settings_for(args)).rotate_key(user.login)
+        print(f"OK audit key {key_id}")
         return 0
     finally:
         database.dispose()

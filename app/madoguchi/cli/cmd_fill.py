@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -36,11 +35,14 @@ def _read_json(path: Path, what: str) -> object:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{what} {path} を読めません（{exc.__class__.__name__}）。",
                          f"cannot read the {what} file {path} ({exc.__class__.__name__}).") from exc
+    from madoguchi.datafile import DataRefused, load_json
+
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: JSON として読めません（{exc.lineno} 行目）。",
-                         f"{path}: not valid JSON (line {exc.lineno}).") from exc
+        return load_json(text)
+    except DataRefused as exc:
+        where = f"（{exc.line} 行目）" if exc.line else ""
+        raise InputError(f"{path}: JSON として読めません{where}: {exc.problem}",
+                         f"{path}: not valid JSON{f' (line {exc.line})' if exc.line else ''}: {exc.problem}") from None
 
 
 def _answers(args: argparse.Namespace) -> dict[str, object]:
@@ -91,9 +93,11 @@ def _fill(args: argparse.Namespace) -> int:
 
 
 def _write(path: Path, data: bytes) -> None:
+    from madoguchi.paths import write_file
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        write_file(path, data)  # 0600: a packet holds a resident's data
     except OSError as exc:
         raise InputError(f"{path} に書き込めません（{exc.__class__.__name__}）。",
                          f"cannot write {path} ({exc.__class__.__name__}).") from exc

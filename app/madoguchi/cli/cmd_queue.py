@@ -1,7 +1,9 @@
 """``madoguchi queue …``: tickets and calls from the command line (scripts, tests, a spare PC).
 
-Every action runs on the configured database (``MADOGUCHI_DATABASE_URL`` overrides the
-setting) and this PC's branch (``--branch`` overrides ``branch_id``).
+``void``, ``prioritise`` and ``kpi`` are a supervisor's: they need ``--user`` (or the OS-user
+mapping), like every supervisor/admin action of the CLI. Every action runs on the configured
+database (``MADOGUCHI_DATABASE_URL`` overrides the setting) and this PC's branch (``--branch``
+overrides ``branch_id``).
 """
 
 from __future__ import annotations
@@ -13,6 +15,10 @@ from dataclasses import asdict
 from datetime import date, datetime
 
 from madoguchi.cli._common import open_configured_database, settings_for
+from madoguchi.cli.cmd_users import add_login_argument, signed_in_user
+
+#: queue actions that change another resident's place in line: a supervisor's (``--user``)
+SUPERVISOR_ACTIONS = {"void": "cli.queue_supervisor", "prioritise": "cli.queue_supervisor"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -40,12 +46,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         _json(action)
         action.set_defaults(func=_simple, action=name)
 
-    for name, helptext in (("void", "cancel a pending or waiting ticket (reason required)"),
+    for name, helptext in (("void", "cancel a pending or waiting ticket (supervisor; reason required)"),
                            ("requeue", "send a called ticket back to the line, keeping its arrival time"),
                            ("prioritise", "move a waiting ticket forward (supervisor; reason required)")):
         action = sub.add_parser(name, help=helptext)
         action.add_argument("ticket")
         action.add_argument("--reason", required=name != "requeue", default="")
+        if name in SUPERVISOR_ACTIONS:
+            add_login_argument(action)
         _json(action)
         action.set_defaults(func=_with_reason, action=name)
 
@@ -81,6 +89,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     kpi = sub.add_parser("kpi", help="today's KPIs (supervisor); --csv writes them by service and hour")
     kpi.add_argument("--csv", metavar="FILE", help="write CSV to FILE ('-' for stdout)")
     kpi.add_argument("--alert-minutes", type=float, default=None)
+    add_login_argument(kpi)
     _json(kpi)
     kpi.set_defaults(func=_kpi)
 
@@ -152,6 +161,8 @@ def _simple(args: argparse.Namespace) -> int:
 
 def _with_reason(args: argparse.Namespace) -> int:
     queue = _queue(args)
+    if args.action in SUPERVISOR_ACTIONS:
+        signed_in_user(args, queue.database, SUPERVISOR_ACTIONS[args.action])
     action = {"void": queue.void, "requeue": lambda t, r: queue.requeue(t, reason=r),
               "prioritise": queue.prioritise}[args.action]
     return _print_ticket(queue, action(args.ticket, args.reason), args)
@@ -230,6 +241,7 @@ def _kpi(args: argparse.Namespace) -> int:
     from madoguchi.queue.kpi import day_kpis, kpi_csv
 
     queue = _queue(args)
+    signed_in_user(args, queue.database, "cli.dashboard")
     settings = settings_for(args)
     threshold = args.alert_minutes if args.alert_minutes is not None else settings.wait_alert_minutes
     kpis = day_kpis(queue.branch_id, queue.state(), queue.services(), queue.counters(), queue.clock(),

@@ -24,7 +24,8 @@ def _serve(args: argparse.Namespace) -> int:
     settings = settings_for(args)
     database = open_configured_database(args)
     server = make_server(database, args.host or settings.public_host,
-                         args.port if args.port is not None else settings.public_port)
+                         args.port if args.port is not None else settings.public_port,
+                         trusted_proxies=settings.public_trusted_proxies)
     print(f"serving {server.url} (Ctrl-C to stop)", flush=True)
     try:
         server.serve_forever()

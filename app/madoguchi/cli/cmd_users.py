@@ -46,9 +46,11 @@ def signed_in_user(args: argparse.Namespace, database, permission: str):  # noqa
     settings = settings_for(args)
     login = getattr(args, "user", None)
     if login:
+        actor = users.login_for_audit(database, login)
+        users.check_backoff(database, actor)
         user = users.authenticate(database, login, read_password())
         if user is None:
-            audit.record(login, Action.LOGIN_FAILED, detail_ids={"via": "cli"})
+            audit.record(actor, Action.LOGIN_FAILED, detail_ids={"via": "cli"})
             raise PermissionDenied("ログイン名またはパスワードが違います。", "wrong login or password.")
     elif settings.login_mode == "os_user":
         user = users.user_for_os_user(database)

@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from madoguchi.forms.text import to_katakana as _to_katakana
+from madoguchi.forms.validation import date_problem, text_problem
 from madoguchi.ids.model import Box
 from madoguchi.ids.parse import ParseError, parse_date, parse_sex, split_name
 from madoguchi.postal import lookup_postal_code, split_address
@@ -92,6 +93,8 @@ def validate(kind: str, text: str, *, required: bool = False) -> tuple[str, str]
     value = text.strip()
     if not value:
         return "", ("入力してください。" if required else "")
+    if refused := text_problem(value):  # bidi and control characters never reach a form
+        return value, refused[0]
     if kind == "kana":
         value = to_katakana(value)
         if not _KANA_OK.match(value):
@@ -99,7 +102,8 @@ def validate(kind: str, text: str, *, required: bool = False) -> tuple[str, str]
         return value, ""
     if kind == "date":
         try:
-            return parse_date(value).isoformat(), ""
+            day = parse_date(value)
+            return day.isoformat(), (date_problem(day) or ("",))[0]
         except ValueError:
             return value, "日付として読めません（例: 1985-04-12、昭和60年4月12日、S60.4.12）。"
     if kind == "postal":

@@ -23,6 +23,7 @@ printed or circled), ``checkbox``, ``circle-one``, ``digits`` (one character per
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -35,6 +36,11 @@ from madoguchi.wareki import ERA_BY_NAME
 
 FORM_FILE = "form.yaml"
 BACKGROUND_FILE = "background.pdf"
+#: caps no real form comes near (a municipal form has a few pages and a few hundred fields)
+MAX_PAGES = 20
+MAX_FIELDS = 500
+MAX_DRAWING = 3000
+MAX_QUESTIONS = 100
 
 #: paper sizes in mm (portrait width, height)
 PAPER_SIZES: dict[str, tuple[float, float]] = {
@@ -147,13 +153,13 @@ FORM_SCHEMA: dict[str, Any] = {
         "background": {"enum": ["drawn", "pdf"]},
         "requires_individual_number": {"type": "boolean"},
         "order": {"type": "integer"},
-        "questions": {"type": "array", "items": _QUESTION},
+        "questions": {"type": "array", "items": _QUESTION, "maxItems": MAX_QUESTIONS},
         "pages": {
-            "type": "array", "minItems": 1,
+            "type": "array", "minItems": 1, "maxItems": MAX_PAGES,
             "items": {
                 "type": "object", "additionalProperties": False,
-                "properties": {"drawing": {"type": "array", "items": _DRAWING},
-                               "fields": {"type": "array", "items": _FIELD}},
+                "properties": {"drawing": {"type": "array", "items": _DRAWING, "maxItems": MAX_DRAWING},
+                               "fields": {"type": "array", "items": _FIELD, "maxItems": MAX_FIELDS}},
             },
         },
     },
@@ -495,9 +501,41 @@ def _drawing_problems(where: Path, key: str, item: dict[str, Any], page: tuple[f
     return problems
 
 
+def _non_finite(data: Any, key: str = "") -> list[str]:
+    """Keys of NaN or infinite numbers (``.nan``, ``.inf`` in YAML pass a schema's "number")."""
+    if isinstance(data, float) and not math.isfinite(data):
+        return [key or "(top)"]
+    if isinstance(data, dict):
+        return [k for name, value in data.items() for k in _non_finite(value, f"{key}.{name}" if key else str(name))]
+    if isinstance(data, list):
+        return [k for index, value in enumerate(data) for k in _non_finite(value, f"{key}[{index}]")]
+    return []
+
+
+def check_background_pdf(path: Path, pages: int) -> list[Problem]:
+    """``background.pdf`` opens as a PDF whose pages can be drawn under the form's."""
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(str(path))
+        count = len(reader.pages)
+        for page in reader.pages[:pages]:
+            _ = page.mediabox.width, page.mediabox.height
+            page.get_contents()
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many types for a broken file
+        return [_problem(path, "background", f"背景 PDF を読めません（{exc.__class__.__name__}）。PDF を作り直してください。",
+                         f"the background PDF cannot be read ({exc.__class__.__name__}); make it again.")]
+    if count == 0 or count > MAX_PAGES:
+        return [_problem(path, "background", f"背景 PDF のページ数 {count} は使えません（1〜{MAX_PAGES}）。",
+                         f"the background PDF has {count} pages (1-{MAX_PAGES} allowed).")]
+    return []
+
+
 def parse_form(data: Any, path: Path, directory: Path | None = None) -> tuple[FormDefinition | None, list[Problem]]:
     """Turn parsed YAML into a :class:`FormDefinition`, with every problem found."""
     problems = schema_problems(path, data, FORM_SCHEMA)
+    problems += [_problem(path, key, "数値が NaN または無限大です。有限の数にしてください。",
+                          "the number is NaN or infinite; use a finite number.") for key in _non_finite(data)]
     if problems:
         return None, problems
     form = FormDefinition(
@@ -517,6 +555,8 @@ def parse_form(data: Any, path: Path, directory: Path | None = None) -> tuple[Fo
         if not candidate.is_file():
             problems.append(_problem(path, "background", f"背景 PDF {BACKGROUND_FILE} がありません。",
                                      f"background: pdf, but {BACKGROUND_FILE} is missing beside form.yaml."))
+        else:
+            problems += check_background_pdf(candidate, len(data["pages"]))
         form.background_pdf = candidate
     question_ids = [q.id for q in form.questions]
     for dup in {q for q in question_ids if question_ids.count(q) > 1}:

@@ -14,8 +14,13 @@ Rules the engine keeps, whatever the definition says:
 - A kana reading listed in ``Resident.kana_unconfirmed`` (a suggestion the clerk has not
   accepted) is never printed: the field stays blank and is reported, unless the caller
   passes ``print_unconfirmed_kana=True`` (the clerk said so).
-- The individual number is read only for a form with ``requires_individual_number``.
-- IPAex Gothic/Mincho are embedded (subset) in every PDF.
+- The individual number is read only for a form with ``requires_individual_number``, and
+  printed only with a correct check digit.
+- Nothing wrong is printed (forms.validation): control and bidi characters, implausible
+  dates, a bad individual number, and characters no embedded font has leave the field blank
+  with a problem naming the character — never an empty box ☒.
+- IPAex Gothic/Mincho are embedded (subset) in every PDF; IPAmj明朝 for the characters of
+  names and addresses they lack.
 
 Fonts and ward backgrounds are loaded once per process.
 """
@@ -31,6 +36,7 @@ from functools import cache
 from typing import Any
 
 from madoguchi.errors import EngineUnavailable, InputError, Problem
+from madoguchi.forms import validation
 from madoguchi.forms.definition import (
     CHILD_AGE_LIMIT,
     ELDER_AGE,
@@ -117,10 +123,75 @@ def register_fonts() -> dict[str, str]:
     return dict(FONT_NAMES)
 
 
+#: IPAmj明朝 (文字情報基盤, ~58,000 glyphs made for residents' names): every character of a name
+#: or an address that IPAex lacks (𠮷, 髙, 﨑 …) is printed in it. Shipped beside the IPAex fonts
+#: or from Debian's fonts-ipamj-mincho.
+MJ_FONT = "IPAmjMincho"
+MJ_FILE = "ipamjm.ttf"
+MJ_SYSTEM_PATHS = ("/usr/share/fonts/truetype/ipamj/ipamjm.ttf",)
+
+
+@cache
+def _cmap(font_name: str) -> frozenset[int]:
+    from reportlab.pdfbase import pdfmetrics
+
+    return frozenset(pdfmetrics.getFont(font_name).face.charToGlyph)
+
+
+@cache
+def mj_font() -> str | None:
+    """Register IPAmj明朝 on first need; its name, or None when it is not installed."""
+    from pathlib import Path
+
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from madoguchi.paths import resource_path
+
+    for candidate in (resource_path("fonts", MJ_FILE), *map(Path, MJ_SYSTEM_PATHS)):
+        if candidate.is_file():
+            pdfmetrics.registerFont(TTFont(MJ_FONT, str(candidate)))
+            return MJ_FONT
+    return None
+
+
+def _in_font(char: str, font_name: str) -> bool:
+    return ord(char) in _cmap(font_name) or char in " \u3000\n"
+
+
+def font_runs(text: str, role: str) -> list[tuple[str, str]]:
+    """``text`` as (font name, run) pieces: the role's font, and IPAmj明朝 for what it lacks.
+    A character in neither stays in the role's font (:func:`missing_glyphs` refuses it first)."""
+    register_fonts()
+    primary = FONT_NAMES[role]
+    if all(_in_font(char, primary) for char in text):
+        return [(primary, text)] if text else []
+    fallback = mj_font()
+    runs: list[tuple[str, str]] = []
+    for char in text:
+        name = primary if _in_font(char, primary) or fallback is None or not _in_font(char, fallback) else fallback
+        if runs and runs[-1][0] == name:
+            runs[-1] = (name, runs[-1][1] + char)
+        else:
+            runs.append((name, char))
+    return runs
+
+
+def missing_glyphs(text: str, role: str) -> list[str]:
+    """Characters of ``text`` that no embedded font has (they would print as ☒)."""
+    register_fonts()
+    primary = FONT_NAMES[role]
+    lacking = [char for char in dict.fromkeys(text) if not _in_font(char, primary)]
+    if not lacking:
+        return []
+    fallback = mj_font()
+    return [char for char in lacking if fallback is None or not _in_font(char, fallback)]
+
+
 def text_width(text: str, role: str, size: float) -> float:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    return stringWidth(text, FONT_NAMES[role], size) / MM  # in mm
+    return sum(stringWidth(run, name, size) for name, run in font_runs(text, role)) / MM  # in mm
 
 
 # --- fitting ---------------------------------------------------------------------------------
@@ -324,12 +395,23 @@ class _Page:
             c._code.append("2 Tr")
             c.setLineWidth(size * 0.03)
         baseline = self.y(y_mid) - size * CENTRE_RISE
-        if align == "center":
-            c.drawCentredString(x * MM, baseline, text)
-        elif align == "right":
-            c.drawRightString(x * MM, baseline, text)
+        runs = font_runs(text, role)
+        if len(runs) <= 1:
+            if align == "center":
+                c.drawCentredString(x * MM, baseline, text)
+            elif align == "right":
+                c.drawRightString(x * MM, baseline, text)
+            else:
+                c.drawString(x * MM, baseline, text)
         else:
-            c.drawString(x * MM, baseline, text)
+            from reportlab.pdfbase.pdfmetrics import stringWidth
+
+            widths = [stringWidth(run, name, size) for name, run in runs]
+            left = x * MM - (sum(widths) / 2 if align == "center" else sum(widths) if align == "right" else 0)
+            for (name, run), width in zip(runs, widths, strict=True):
+                c.setFont(name, size)
+                c.drawString(left, baseline, run)
+                left += width
         c.restoreState()
 
     def lines_in_box(self, lines: tuple[str, ...] | list[str], box: Box, *, size: float, role: str, align: str,
@@ -538,12 +620,42 @@ def fill_field(page: _Page, item: FieldDefinition, ctx: _Context, outcome: _Outc
             form, item, "ふりがなが未確認のため印字していません。確認してから印刷してください。",
             "the kana reading is an unconfirmed suggestion and was not printed; confirm it first."))
         return
+    refusal = _refusal(item, value, ctx.today)
+    if refusal is not None:
+        outcome.problems.append(_problem(form, item, f"{refusal[0]} 印字していません。", f"{refusal[1]} Not printed."))
+        return
     handler = _FILLERS[item.kind]
     handler(page, item, value, ctx, outcome)
 
 
+def _refusal(item: FieldDefinition, value: Any, today: date) -> tuple[str, str] | None:
+    """Why ``value`` must not be printed in ``item`` (forms.validation), or None."""
+    texts = [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
+    for text in texts:
+        refusal = validation.text_problem(text, allow_newline=item.kind == "multiline")
+        if refusal is not None:
+            return refusal
+    if item.kind == "digits" and source_names_individual_number(parse_source(item.source)):
+        return validation.individual_number_problem(str(value))
+    if item.kind == "date":
+        try:
+            day = _as_date(value) if not isinstance(value, list) else None
+        except ValueError:
+            day = None  # _fill_date names a value that is no date
+        if day is not None:
+            return validation.date_problem(day, birth="birth" in item.source, today=today)
+    return None
+
+
 def _fill_text_like(page: _Page, item: FieldDefinition, text: str, outcome: _Outcome, form: FormDefinition) -> None:
     text = _apply_width(text, item.width)
+    missing = missing_glyphs(text, item.font)
+    if missing:
+        names = "、".join(validation.char_name(char) for char in missing[:5])
+        outcome.problems.append(_problem(
+            form, item, f"文字 {names} を印字できるフォントがないため印字していません。手書きしてください。",
+            f"no embedded font has the character {names}; not printed (write it by hand)."))
+        return
     fit = fit_text(text, item.font, item.box[2], item.box[3], item.font_size, item.min_font_size, item.wrap)
     if fit is None:
         outcome.problems.append(_problem(
@@ -729,13 +841,19 @@ def _merge_under(overlay: bytes, backgrounds: dict[int, tuple[FormDefinition, in
             try:
                 stat = form.background_pdf.stat()
                 readers[form.id] = PdfReader(io.BytesIO(_background_bytes(str(form.background_pdf), stat.st_mtime)))
-            except (OSError, ValueError) as exc:
+            except Exception as exc:  # noqa: BLE001 - pypdf raises many types for a broken file
                 raise InputError(
                     f"様式 {form.id} の背景 PDF を読めません（{exc.__class__.__name__}）。",
                     f"cannot read the background PDF of form {form.id} ({exc.__class__.__name__}).") from exc
         background = readers[form.id]
-        if form_page < len(background.pages):
-            writer.pages[page_index].merge_page(background.pages[form_page], over=False)
+        try:
+            if form_page < len(background.pages):
+                writer.pages[page_index].merge_page(background.pages[form_page], over=False)
+        except Exception as exc:  # noqa: BLE001 - a background that opened but cannot be drawn
+            raise InputError(
+                f"様式 {form.id} の背景 PDF を重ねられません（{exc.__class__.__name__}）。`madoguchi forms check` で確かめてください。",
+                f"the background PDF of form {form.id} cannot be drawn ({exc.__class__.__name__}); run "
+                "`madoguchi forms check`.") from exc
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

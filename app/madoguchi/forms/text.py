@@ -80,18 +80,29 @@ def wrap_text(text: str, width: float, measure: Callable[[str], float]) -> list[
     is set), keeping 行頭/行末禁則 by moving one character down; explicit newlines are kept.
     A single character wider than ``width`` gives a line that does not fit (the caller checks)."""
     lines: list[str] = []
+    widths: dict[str, float] = {}
+
+    def char_width(char: str) -> float:
+        if char not in widths:
+            widths[char] = measure(char)
+        return widths[char]
+
+    # widths add up character by character (no kerning in the embedded fonts): linear time
     for paragraph in text.split("\n"):
-        current = ""
+        current: list[str] = []
+        used = 0.0
         for char in paragraph:
-            candidate = current + char
-            if current and measure(candidate) > width:
+            step = char_width(char)
+            if current and used + step > width:
                 if (char in NO_LINE_START and len(current) > 1) or (current[-1] in NO_LINE_END and len(current) > 1):
-                    lines.append(current[:-1])
-                    current = current[-1] + char
+                    carried = current.pop()
+                    lines.append("".join(current))
+                    current, used = [carried, char], char_width(carried) + step
                 else:
-                    lines.append(current)
-                    current = char
+                    lines.append("".join(current))
+                    current, used = [char], step
             else:
-                current = candidate
-        lines.append(current)
+                current.append(char)
+                used += step
+        lines.append("".join(current))
     return lines

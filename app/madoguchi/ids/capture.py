@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,11 +24,20 @@ from pathlib import Path
 from typing import Any
 
 from madoguchi.errors import EngineUnavailable, InputError
+from madoguchi.ids import errors as id_errors
 
 log = logging.getLogger(__name__)
 
 #: what scanners save; anything else in the folder (.tmp, .part, desktop.ini) is ignored
-IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".webp", ".pnm", ".pgm", ".ppm"})
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".webp"})
+
+#: bytes read from a file at most (a scan of a card is a few MB); more is refused unread
+MAX_INTAKE_BYTES = 80 * 1024 * 1024
+#: pixels a capture may have (checked from the header, before any pixel is decoded)
+MAX_INTAKE_PIXELS = 150_000_000
+#: the shortest side and the widest aspect ratio an image of a card can have
+MIN_SIDE = 64
+MAX_ASPECT = 12
 
 
 @dataclass
@@ -196,3 +206,99 @@ class CameraCapture:
                 log.debug("card held still %.2f s: captured frame %d", held, self.frames)
                 return frame
         return None
+
+
+# --- intake of one capture ----------------------------------------------------------------------
+def image_format(data: bytes) -> str | None:
+    """The accepted format ``data`` starts with (told by its first bytes, never by the file name),
+    or None. OpenCV decodes many more (Radiance HDR, PAM, PFM, EXR …) whose size Pillow cannot
+    check first: those are never decoded."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "JPEG"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "PNG"
+    if data.startswith((b"II*\x00", b"MM\x00*")):
+        return "TIFF"
+    if data.startswith(b"BM"):
+        return "BMP"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WEBP"
+    return None
+
+
+def read_capture_file(path: str | os.PathLike[str], source: str = "") -> bytes:
+    """The bytes of one capture file: a regular file only (never a device, FIFO or socket,
+    also not behind a symlink), refused unread above :data:`MAX_INTAKE_BYTES`."""
+    source = source or str(path)
+    try:
+        # O_NONBLOCK: opening a FIFO with no writer must not wait for ever
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise id_errors.image_unreadable(source, "ファイルがありません", "the file does not exist") from None
+    except IsADirectoryError:
+        raise id_errors.image_unreadable(source, "フォルダです", "it is a folder") from None
+    except OSError as exc:
+        raise id_errors.image_unreadable(source, f"開けません（{exc.strerror}）",
+                                         f"cannot open it ({exc.strerror})") from exc
+    with os.fdopen(fd, "rb", buffering=0) as handle:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise id_errors.image_unreadable(source, "フォルダです", "it is a folder")
+        if not stat.S_ISREG(info.st_mode):
+            raise id_errors.image_unreadable(source, "通常のファイルではありません（デバイス・FIFO・ソケット）",
+                                             "it is not a regular file (a device, FIFO or socket)")
+        if info.st_size > MAX_INTAKE_BYTES:
+            raise id_errors.image_too_large(source, f"{info.st_size / 1e6:.0f} MB")
+        data = handle.read(MAX_INTAKE_BYTES + 1)  # the size may grow while it is read
+    if len(data) > MAX_INTAKE_BYTES:
+        raise id_errors.image_too_large(source, f"over {MAX_INTAKE_BYTES // (1024 * 1024)} MB")
+    return data
+
+
+def check_capture_bytes(data: bytes, source: str = "<bytes>") -> bytes:
+    """``data`` when it is an accepted format whose header gives a sane size; else a clear error.
+
+    Only JPEG, PNG, TIFF, BMP and WebP pass, told by their first bytes; their width and height
+    come from the header (Pillow, no pixels decoded) and are checked against the pixel cap and
+    against the shape a card's image can have, so OpenCV never decodes anything unchecked.
+    """
+    if not data:
+        raise id_errors.image_unreadable(source, "空のファイルです", "the file is empty")
+    if len(data) > MAX_INTAKE_BYTES:
+        raise id_errors.image_too_large(source, f"{len(data) / 1e6:.0f} MB")
+    kind = image_format(data)
+    if kind is None:
+        raise id_errors.image_unreadable(source, "対応する形式の画像ファイルではありません（JPEG・PNG・TIFF・BMP・WebP のみ）",
+                                         "it is not an image file in an accepted format (JPEG, PNG, TIFF, BMP or WebP only)")
+    import io
+    import warnings
+
+    from PIL import Image as PILImage
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
+            with PILImage.open(io.BytesIO(data), formats=[kind]) as probe:
+                width, height = probe.size
+    except PILImage.DecompressionBombError:
+        raise id_errors.image_too_large(source, "over 150 megapixels") from None
+    except Exception:  # noqa: BLE001 - Pillow raises many types for a broken header
+        raise id_errors.image_unreadable(source, "画像の先頭部分が壊れています", "the image header is corrupt") from None
+    if width * height > MAX_INTAKE_PIXELS:
+        raise id_errors.image_too_large(source, f"{width}×{height}")
+    if min(width, height) < MIN_SIDE or max(width, height) > MAX_ASPECT * min(width, height):
+        raise id_errors.image_unreadable(source, f"カードが写る大きさ・形ではありません（{width}×{height}）",
+                                         f"it cannot show a card at this size or shape ({width}×{height})")
+    return data
+
+
+def intake(image: Any, source: str = "") -> Any:
+    """One capture as the reader takes it: a path is read with :func:`read_capture_file`, bytes
+    are checked with :func:`check_capture_bytes`; an array (a camera frame) passes as it is."""
+    if isinstance(image, str | Path | os.PathLike):
+        source = source or str(image)
+        return check_capture_bytes(read_capture_file(image, source), source)
+    if isinstance(image, bytes | bytearray | memoryview):
+        return check_capture_bytes(bytes(image), source or "<bytes>")
+    return image
+

@@ -33,6 +33,12 @@ def image_unreadable(source: str, reason_ja: str, reason_en: str) -> ImageUnread
                            f"cannot read the image {source}: {reason_en}. Capture it again or pick another file.")
 
 
+def image_too_large(source: str, what: str) -> ImageTooLarge:
+    return ImageTooLarge(
+        f"画像 {source} が大きすぎます（{what}）。カメラやスキャナの解像度を下げて読み取り直してください。",
+        f"the image {source} is too large ({what}). Lower the camera or scanner resolution and capture it again.")
+
+
 def card_not_found() -> CardNotFound:
     return CardNotFound("画像にカードが見つかりません。カード全体が写るように、暗めの台の上に置いて読み取り直してください。",
                         "no card found in the image. Place the whole card on a darker surface and capture it again.")

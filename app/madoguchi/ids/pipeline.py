@@ -14,10 +14,12 @@ import threading
 import time
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from madoguchi.ids import card as card_module
 from madoguchi.ids import errors, parse
+from madoguchi.ids.capture import intake
 from madoguchi.ids.classify import classify
 from madoguchi.ids.fields import CHARSETS, clean_crop, extract_fields, to_pixels
 from madoguchi.ids.layouts import Anchor, Layout, load_layouts
@@ -68,11 +70,17 @@ class IdReader:
             source = str(image) if isinstance(image, (str, Path)) else "<image>"
         started = time.perf_counter()
         with self._lock:
-            reading = self._read(image, source)
+            try:
+                reading = self._read(image, source)
+            except cv2.error as exc:
+                # an image OpenCV cannot process is a bad capture, never a crash of the batch
+                log.warning("OpenCV refused a capture: %s", type(exc).__name__)
+                raise errors.image_unreadable(source, "画像を処理できません", "the image cannot be processed") from None
         log.debug("read %s as %s in %.3f s", "capture", reading.document_type.value, time.perf_counter() - started)
         return reading
 
     def _read(self, image: bytes | Path | str | np.ndarray, source: str) -> IdReading:
+        image = intake(image, source)  # regular files only, byte and pixel caps, accepted formats only
         if self.neural is not None:
             return self._read_lines(self.neural, image, source)
         capture = card_module.load_image(image, source)

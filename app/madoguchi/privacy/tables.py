@@ -16,7 +16,7 @@ GENESIS_HASH = "0" * 64
 
 
 class AuditEntry(Base):
-    """One audited action. ``hash`` = sha256 over this row's fields and ``prev_hash``."""
+    """One audited action. ``hash`` = HMAC-SHA-256 (key ``key_id``) over this row's fields and ``prev_hash``."""
 
     __tablename__ = "audit_log"
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -27,6 +27,8 @@ class AuditEntry(Base):
     detail: Mapped[str] = mapped_column(Text, default="{}")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    #: the audit key that made ``hash`` (HMAC-SHA-256); NULL on rows from before keys existed
+    key_id: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
 
 class AuditHead(Base):

@@ -16,6 +16,7 @@ import getpass
 import logging
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from argon2 import PasswordHasher
@@ -32,6 +33,12 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("madoguchi-no-such-user")
 
 MIN_PASSWORD = 8
+#: sign-in back-off: after FREE_FAILURES wrong passwords within FAILURE_WINDOW, each further
+#: attempt waits BACKOFF_BASE seconds, doubling, up to BACKOFF_MAX
+FREE_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+BACKOFF_BASE = 30
+BACKOFF_MAX = 900
 _LOGIN = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 
 
@@ -63,6 +70,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "cli.settings": _ADMINS,
     "cli.designer": _SUPERVISORS,
     "cli.dashboard": _SUPERVISORS,
+    "cli.queue_supervisor": _SUPERVISORS,
 }
 
 
@@ -183,6 +191,53 @@ def current_os_user() -> str:
         return getpass.getuser()
     except (OSError, KeyError, ImportError):
         return ""
+
+
+def backoff_seconds(failures: int) -> int:
+    """How long to wait after the last of ``failures`` recent failed sign-ins."""
+    if failures < FREE_FAILURES:
+        return 0
+    return min(BACKOFF_BASE * 2 ** min(failures - FREE_FAILURES, 10), BACKOFF_MAX)
+
+
+def check_backoff(database, actor: str, now: datetime | None = None) -> None:  # noqa: ANN001
+    """PermissionDenied naming the wait when ``actor`` failed too often just now."""
+    from madoguchi.privacy.audit import AuditLog
+
+    now = now or datetime.now(UTC)
+    failures, last = AuditLog(database).failures_since(actor, now - FAILURE_WINDOW)
+    wait = backoff_seconds(failures)
+    if last is None or wait == 0:
+        return
+    left = int(wait - (now - last).total_seconds())
+    if left > 0:
+        raise PermissionDenied(f"ログインの失敗が続いたため、あと {left} 秒待ってからやり直してください。",
+                               f"too many failed sign-ins; try again in {left} seconds.")
+
+
+def is_os_admin() -> bool:
+    """True when this process runs as root (POSIX) or elevated (Windows)."""
+    import os
+    import sys
+
+    if sys.platform == "win32":
+        try:
+            import ctypes
+
+            return bool(ctypes.windll.shell32.IsUserAnAdmin())  # type: ignore[attr-defined]
+        except (AttributeError, OSError):
+            return False
+    return os.geteuid() == 0
+
+
+def login_for_audit(database, login: str) -> str:  # noqa: ANN001
+    """What a failed sign-in records as its actor: the login when such an account exists, else
+    "unknown" — a typed password, number or formula never reaches the audit log."""
+    from madoguchi.privacy.audit import UNKNOWN_ACTOR
+
+    if not login or not _LOGIN.match(login):
+        return UNKNOWN_ACTOR
+    return login if get_user(database, login) is not None else UNKNOWN_ACTOR
 
 
 def user_for_os_user(database, os_user: str | None = None) -> User | None:  # noqa: ANN001

@@ -9,19 +9,27 @@
 - ``GET /healthz`` — ``ok`` / 503 for the ward's monitoring.
 
 Protection for a page on the ward's website: it binds only the configured address,
-answers GET and HEAD only, refuses long URLs (414), limits requests per client address
-(429) and concurrent requests (503), times out slow clients, computes the status at most
-every ``ttl`` seconds whatever the traffic, and keeps serving the last status, marked
-``"stale": true``, while the database is away.
+answers GET and HEAD only, refuses long URLs (414), too many query fields (400), request
+bodies (413) and ``Transfer-Encoding`` (501) — closing the connection, so a body is never
+read as the next request — limits requests per client address (429; a bounded table of
+clients, the address taken from ``X-Forwarded-For`` only behind a configured trusted proxy)
+and concurrent requests (503), gives a client ``HEADER_SECONDS`` to send a request's
+headers, computes the status at most every ``ttl`` seconds whatever the traffic, and keeps
+serving the last status, marked ``"stale": true``, while the database is away. Each response
+goes out in one write with TCP_NODELAY (no Nagle delay on keep-alive connections), and a
+client that hangs up is no traceback.
 """
 
 from __future__ import annotations
 
 import html
+import ipaddress
 import json
 import logging
+import socket
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from http import HTTPStatus
@@ -37,6 +45,12 @@ from madoguchi.store.db import Database
 log = logging.getLogger(__name__)
 
 MAX_PATH = 256
+MAX_QUERY_FIELDS = 5
+#: seconds a client has to send a request line and its headers (slowloris); also the
+#: idle time of a keep-alive connection
+HEADER_SECONDS = 10.0
+#: client addresses the rate limiter remembers at most (least recently seen forgotten first)
+MAX_CLIENTS = 10_000
 STATIC = {"/static/page.js": ("page.js", "text/javascript; charset=utf-8"),
           "/static/style.css": ("style.css", "text/css; charset=utf-8")}
 
@@ -87,25 +101,93 @@ class StatusCache:
 
 
 class _RateLimiter:
-    """A token bucket per client address."""
+    """A token bucket per client address, in a bounded table: past ``max_clients`` the least
+    recently seen client is forgotten (it had the longest time to refill anyway)."""
 
-    def __init__(self, per_second: float, burst: int) -> None:
-        self.per_second, self.burst = per_second, burst
-        self._buckets: dict[str, tuple[float, float]] = {}
+    def __init__(self, per_second: float, burst: int, max_clients: int = MAX_CLIENTS) -> None:
+        self.per_second, self.burst, self.max_clients = per_second, burst, max_clients
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
         self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._buckets)
 
     def allow(self, client: str) -> bool:
         now = time.monotonic()
         with self._lock:
-            if len(self._buckets) > 10_000:
-                self._buckets.clear()  # bounded memory under a scan
-            tokens, last = self._buckets.get(client, (float(self.burst), now))
+            tokens, last = self._buckets.pop(client, (float(self.burst), now))
             tokens = min(self.burst, tokens + (now - last) * self.per_second)
-            if tokens < 1:
-                self._buckets[client] = (tokens, now)
-                return False
-            self._buckets[client] = (tokens - 1, now)
-            return True
+            allowed = tokens >= 1
+            self._buckets[client] = (tokens - 1 if allowed else tokens, now)
+            while len(self._buckets) > self.max_clients:
+                self._buckets.popitem(last=False)
+            return allowed
+
+
+def parse_proxies(text: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """The setting ``public_trusted_proxies``: addresses or networks, comma separated."""
+    return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in text.split(",") if part.strip())
+
+
+def client_address(peer: str, forwarded_for: str | None,
+                   proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]) -> str:
+    """Who the client is: the peer, or — when the peer is a trusted proxy — the right-most
+    ``X-Forwarded-For`` address that is not itself a trusted proxy (the left part is the
+    client's own claim and can be forged)."""
+    if not proxies or not forwarded_for or not _trusted(peer, proxies):
+        return peer
+    for part in reversed(forwarded_for.split(",")[-20:]):
+        candidate = part.strip()
+        try:
+            ipaddress.ip_address(candidate)
+        except ValueError:
+            return peer
+        if not _trusted(candidate, proxies):
+            return candidate
+    return peer
+
+
+def _trusted(address: str, proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in proxies)
+
+
+class _HeaderWatchdog:
+    """Closes connections that did not finish their request headers in time (one thread for all)."""
+
+    def __init__(self) -> None:
+        self._deadlines: dict[socket.socket, float] = {}
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="madoguchi-serve-watchdog", daemon=True)
+        self._thread.start()
+
+    def arm(self, connection: socket.socket, seconds: float) -> None:
+        with self._lock:
+            self._deadlines[connection] = time.monotonic() + seconds
+
+    def disarm(self, connection: socket.socket) -> None:
+        with self._lock:
+            self._deadlines.pop(connection, None)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.25):
+            now = time.monotonic()
+            with self._lock:
+                late = [c for c, deadline in self._deadlines.items() if deadline <= now]
+                for connection in late:
+                    del self._deadlines[connection]
+            for connection in late:
+                try:
+                    connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
 
 
 @dataclass(frozen=True)
@@ -183,12 +265,30 @@ class StatusServer(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], database: Database, *, ttl: float = 2.0,
                  per_client_per_second: float = 5.0, burst: int = 30, max_concurrent: int = 32,
-                 timeout: float = 10.0) -> None:
+                 timeout: float = 10.0, header_seconds: float = HEADER_SECONDS, trusted_proxies: str = "",
+                 max_clients: int = MAX_CLIENTS) -> None:
         self.cache = StatusCache(database, ttl)
-        self.limiter = _RateLimiter(per_client_per_second, burst)
+        self.limiter = _RateLimiter(per_client_per_second, burst, max_clients)
         self.slots = threading.BoundedSemaphore(max_concurrent)
         self.client_timeout = timeout
+        self.header_seconds = header_seconds
+        self.proxies = parse_proxies(trusted_proxies)
+        self.watchdog = _HeaderWatchdog()
         super().__init__(address, _Handler)
+
+    def server_close(self) -> None:
+        self.watchdog.stop()
+        super().server_close()
+
+    def handle_error(self, request, client_address) -> None:  # noqa: ANN001 - socketserver signature
+        """A client that hung up or timed out is ordinary traffic, not a traceback on the console."""
+        import sys
+
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError | TimeoutError):
+            log.debug("status page: client gone (%s)", type(error).__name__)
+            return
+        log.error("status page: request failed (%s)", type(error).__name__, exc_info=error)
 
     @property
     def url(self) -> str:
@@ -205,6 +305,35 @@ class _Handler(BaseHTTPRequestHandler):
     def setup(self) -> None:
         super().setup()
         self.connection.settimeout(self.server.client_timeout)
+        # one write per response already; no Nagle wait for the delayed ACK on keep-alive either
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def handle_one_request(self) -> None:
+        self.server.watchdog.arm(self.connection, self.server.header_seconds)
+        try:
+            super().handle_one_request()
+        finally:
+            self.server.watchdog.disarm(self.connection)
+
+    def parse_request(self) -> bool:
+        ok = super().parse_request()
+        self.server.watchdog.disarm(self.connection)  # the headers are in: the handler's own timeout applies
+        return ok
+
+    def _body_refused(self) -> bool:
+        """A request with a body (or Transfer-Encoding) is refused and the connection closed, so
+        the body is never parsed as the next request."""
+        if self.headers.get("Transfer-Encoding") is not None:
+            self.close_connection = True
+            self._send(HTTPStatus.NOT_IMPLEMENTED, b"transfer-encoding not supported\n", "text/plain; charset=utf-8")
+            return True
+        length = self.headers.get("Content-Length")
+        if length is not None and length.strip() not in ("", "0"):
+            self.close_connection = True
+            self._send(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, b"request body not accepted\n",
+                       "text/plain; charset=utf-8")
+            return True
+        return False
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
         log.debug("status page: " + format, *args)
@@ -216,16 +345,20 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(head=True)
 
     def _refuse(self) -> None:
+        self.close_connection = True  # whatever body came with it is never read as a request
         self._send(HTTPStatus.METHOD_NOT_ALLOWED, b"method not allowed\n", "text/plain; charset=utf-8",
                    extra={"Allow": "GET, HEAD"})
 
     do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _refuse
 
     def _answer(self, head: bool) -> None:
+        if self._body_refused():
+            return
         if len(self.path) > MAX_PATH:
             self._send(HTTPStatus.REQUEST_URI_TOO_LONG, b"uri too long\n", "text/plain; charset=utf-8")
             return
-        if not self.server.limiter.allow(self.client_address[0]):
+        client = client_address(self.client_address[0], self.headers.get("X-Forwarded-For"), self.server.proxies)
+        if not self.server.limiter.allow(client):
             self._send(HTTPStatus.TOO_MANY_REQUESTS, b"too many requests\n", "text/plain; charset=utf-8",
                        extra={"Retry-After": "5"})
             return
@@ -240,7 +373,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _route(self, head: bool) -> None:
         url = urlsplit(self.path)
-        query = parse_qs(url.query, max_num_fields=5)
+        try:
+            query = parse_qs(url.query, max_num_fields=MAX_QUERY_FIELDS)
+        except ValueError:
+            self._send(HTTPStatus.BAD_REQUEST, b"too many query fields\n", "text/plain; charset=utf-8", head=head)
+            return
         if url.path == "/api/status":
             status = self.server.cache.get()
             if status is None:
@@ -277,9 +414,17 @@ class _Handler(BaseHTTPRequestHandler):
                          "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'")
         for key, value in (extra or {"Cache-Control": "no-cache"}).items():
             self.send_header(key, value)
-        self.end_headers()
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        if self.request_version == "HTTP/0.9":  # no headers at all
+            if not head:
+                self.wfile.write(body)
+            return
+        # headers and body in one write (end_headers would send the headers alone)
+        self._headers_buffer.append(b"\r\n")
         if not head:
-            self.wfile.write(body)
+            self._headers_buffer.append(body)
+        self.flush_headers()
 
 
 def make_server(database: Database, host: str = "127.0.0.1", port: int = 8080, **options) -> StatusServer:  # noqa: ANN003

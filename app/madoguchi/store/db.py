@@ -7,6 +7,7 @@ The database is injectable (Vorta's ``init_db`` habit): code receives a
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -59,8 +60,13 @@ def make_engine(url: str) -> Engine:
             f"the database URL is malformed: {url!r}. Check database_url in the settings.") from exc
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        if database and database != ":memory:" and not database.startswith("file:"):
+            from madoguchi.paths import ensure_dir
+
+            file = Path(database)
+            ensure_dir(file.parent)
+            if not file.exists():  # created owner-only; SQLite gives its -wal/-shm files the same mode
+                os.close(os.open(file, os.O_WRONLY | os.O_CREAT, 0o600))
         engine = create_engine(url, connect_args={"timeout": 10, "check_same_thread": False})
         event.listen(engine, "connect", _on_sqlite_connect)
     else:

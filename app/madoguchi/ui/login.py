@@ -54,10 +54,12 @@ def signed_in_user(user: users.User) -> SignedInUser:
 
 
 def _check_password(database, login: str, password: str) -> users.User | None:  # noqa: ANN001
-    """Background work: authenticate, and audit a failure (the login only)."""
+    """Background work: the back-off, authenticate, and audit a failure (the login only when it exists)."""
+    actor = users.login_for_audit(database, login)
+    users.check_backoff(database, actor)  # shared with the CLI and every PC: it counts the audit log's rows
     user = users.authenticate(database, login, password)
     if user is None:
-        AuditLog(database).record(login[:64] or "-", Action.LOGIN_FAILED, detail_ids={"via": "ui"})
+        AuditLog(database).record(actor, Action.LOGIN_FAILED, detail_ids={"via": "ui"})
     return user
 
 

@@ -170,14 +170,21 @@ class PcSettingsWidget(QWidget):
         current = self.context.settings
         errors: list[str] = []
         saved = current
+        changed: list[str] = []
         for spec in config.SPECS:
             raw = self._value_of(spec)
             if raw == str(getattr(current, spec.key)).lower() or raw == str(getattr(current, spec.key)):
                 continue
             try:
                 saved = config.set_value(spec.key, raw, path)
+                changed.append(spec.key)
             except ConfigError as error:
                 errors.append(error.message(self.context.language))
+        if changed:
+            from madoguchi.privacy.audit import Action
+            from madoguchi.ui.audit import record
+
+            record(self.context, Action.SETTINGS_CHANGED, detail_ids={"keys": changed, "via": "ui"})
         if errors:
             self.result_banner.show_message("\n".join(errors), "error")
             return
