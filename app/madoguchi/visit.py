@@ -143,7 +143,7 @@ class Resident(Person):
 
     def validate(self, where: str = "resident") -> None:
         self._validate_format(where)
-        from madoguchi.forms.validation import resident_problems
+        from madoguchi.validation import resident_problems
 
         for path, (ja, en) in resident_problems(self)[:1]:
             raise InputError(f"{where}: {path}: {ja}", f"{where}: {path}: {en}")

@@ -6,7 +6,7 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
-from madoguchi.privacy.mynumber import make_valid
+from madoguchi.mynumber import make_valid
 from madoguchi.visit import Resident
 
 FAMILY = [("山田", "ヤマダ"), ("佐藤", "サトウ"), ("鈴木", "スズキ"), ("高橋", "タカハシ"), ("渡辺", "ワタナベ"),

@@ -16,7 +16,7 @@ import pytest
 from madoguchi.errors import InputError
 from madoguchi.forms import render, validation
 from madoguchi.forms.definition import load_forms
-from madoguchi.privacy.mynumber import make_valid
+from madoguchi.mynumber import make_valid
 from madoguchi.visit import Resident
 from tests.forms.residents import make_resident
 

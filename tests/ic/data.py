@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from madoguchi.privacy.mynumber import make_valid
+from madoguchi.mynumber import make_valid
 
 FAMILY = ["試験", "見本", "仮野", "例田", "架空"]
 GIVEN = ["花子", "太郎", "一郎", "陽子", "翔"]

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from madoguchi.privacy import mynumber
+from madoguchi import mynumber
 
 
 def _reference_check_digit(first_eleven: str) -> int:

@@ -13,11 +13,11 @@ import pytest
 
 from madoguchi import paths
 from madoguchi.config import Settings
+from madoguchi.mynumber import make_valid
 from madoguchi.privacy import retention
 from madoguchi.privacy.audit import Action, AuditLog
 from madoguchi.privacy.crypto import new_key
 from madoguchi.privacy.drafts import DraftStore
-from madoguchi.privacy.mynumber import make_valid
 from madoguchi.store.db import Database
 from madoguchi.visit import Resident, Visit
 

@@ -29,9 +29,9 @@ from madoguchi.queue.publish import (
 )
 from madoguchi.queue.service import TicketQueue
 from madoguchi.queue.targets import FolderTarget, HttpTarget, PublishError, S3Target, open_target, probe
+from madoguchi.seed import seed_defaults
 from madoguchi.store.db import Database
 from madoguchi.store.models import Branch
-from madoguchi.seed import seed_defaults
 from tests.queue.helpers import MONDAY_9, Clock
 from tests.support.webservers import free_port, http_get, start_nginx, start_s3
 

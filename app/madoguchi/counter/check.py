@@ -11,10 +11,10 @@ import unicodedata
 from dataclasses import dataclass
 
 from madoguchi.forms.text import to_katakana as _to_katakana
-from madoguchi.forms.validation import date_problem, text_problem
 from madoguchi.ids.model import Box
 from madoguchi.ids.parse import ParseError, parse_date, parse_sex, split_name
 from madoguchi.postal import lookup_postal_code, split_address
+from madoguchi.validation import date_problem, text_problem
 
 #: below this OCR confidence a field is highlighted and visited first
 LOW_CONFIDENCE = 0.80

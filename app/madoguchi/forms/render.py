@@ -16,7 +16,7 @@ Rules the engine keeps, whatever the definition says:
   passes ``print_unconfirmed_kana=True`` (the clerk said so).
 - The individual number is read only for a form with ``requires_individual_number``, and
   printed only with a correct check digit.
-- Nothing wrong is printed (forms.validation): control and bidi characters, implausible
+- Nothing wrong is printed (madoguchi.validation): control and bidi characters, implausible
   dates, a bad individual number, and characters no embedded font has leave the field blank
   with a problem naming the character — never an empty box ☒.
 - IPAex Gothic/Mincho are embedded (subset) in every PDF; IPAmj明朝 for the characters of
@@ -35,8 +35,8 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+from madoguchi import validation
 from madoguchi.errors import EngineUnavailable, InputError, Problem
-from madoguchi.forms import validation
 from madoguchi.forms.definition import (
     CHILD_AGE_LIMIT,
     ELDER_AGE,
@@ -629,7 +629,7 @@ def fill_field(page: _Page, item: FieldDefinition, ctx: _Context, outcome: _Outc
 
 
 def _refusal(item: FieldDefinition, value: Any, today: date) -> tuple[str, str] | None:
-    """Why ``value`` must not be printed in ``item`` (forms.validation), or None."""
+    """Why ``value`` must not be printed in ``item`` (madoguchi.validation), or None."""
     texts = [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
     for text in texts:
         refusal = validation.text_problem(text, allow_newline=item.kind == "multiline")

@@ -191,7 +191,7 @@ def _sex_field(value: bytes) -> Field:
 
 def parse_individual_number(record: bytes) -> Field:
     """The 12-digit individual number from the ``FF 10`` record, its check digit verified."""
-    from madoguchi.privacy.mynumber import check_digit_valid
+    from madoguchi.mynumber import check_digit_valid
 
     number = tlv.parse_one(record, TAG_INDIVIDUAL_NUMBER).decode("ascii", errors="replace")
     if not check_digit_valid(number):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import date
 
-from madoguchi.privacy import mynumber
+from madoguchi import mynumber
 
 EARLIEST = date(1868, 1, 25)  # 明治 begins (the earliest era the forms print)
 YEARS_AHEAD = 10
