@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from madoguchi import validation
 from madoguchi.errors import InputError
-from madoguchi.forms import render, validation
-from madoguchi.forms.definition import load_forms
+from madoguchi.forms import render
+from madoguchi.forms.catalogue import load_forms
 from madoguchi.mynumber import make_valid
 from madoguchi.visit import Resident
 from tests.forms.residents import make_resident
