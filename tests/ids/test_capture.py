@@ -50,6 +50,21 @@ def test_hot_folder_reports_files_once_complete_in_order_each_once(tmp_path: Pat
         assert watcher.poll() == []  # an empty file is never complete
 
 
+def test_a_scan_that_arrived_during_a_reading_is_not_a_new_visit(tmp_path: Path) -> None:
+    clock = FakeClock()
+    watcher = HotFolderWatcher(tmp_path, settle_seconds=0.3, clock=clock)
+    (tmp_path / "scan-during.jpg").write_bytes(b"\xff\xd8" + b"x" * 100)
+    assert watcher.poll() == []
+    watcher.skip_waiting()  # the camera's capture of the same card was read meanwhile
+    clock.now += 0.5
+    assert watcher.poll() == []
+    later = tmp_path / "scan-next.jpg"
+    later.write_bytes(b"\xff\xd8" + b"y" * 100)
+    assert watcher.poll() == []
+    clock.now += 0.5
+    assert watcher.poll() == [later]  # the next resident's scan is reported as usual
+
+
 def test_hot_folder_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="scanner folder"):
         HotFolderWatcher(tmp_path / "missing")

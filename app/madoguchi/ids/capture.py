@@ -78,6 +78,13 @@ class HotFolderWatcher:
         return [Path(e.path) for e in entries
                 if e.is_file() and not e.name.startswith((".", "~")) and Path(e.name).suffix.lower() in IMAGE_SUFFIXES]
 
+    def skip_waiting(self) -> None:
+        """Count every file now in the folder as taken (a scan that arrived while another capture
+        of the same card was being read belongs to that visit, not to a new one)."""
+        self._done.update(self._candidates())
+        self._pending.clear()
+        self._last_change.clear()
+
     def poll(self) -> list[Path]:
         """Files completed since the last poll, in the order they were written (mtime, then name)."""
         now = self._clock()

@@ -186,6 +186,12 @@ class PpocrEngine(OcrEngine):
         text, confidence = self.recognise_many([image])[0]
         return Recognition(text, confidence)
 
+    def close(self) -> None:
+        """Free the models (onnxruntime's sessions and their thread pools)."""
+        with self._lock:
+            self._ocr = None
+            self._recogniser = None
+
     def describe(self) -> str:
         import onnxruntime
 

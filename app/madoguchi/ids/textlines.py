@@ -57,7 +57,7 @@ _SHAPES = {
     # the birth date and the card's expiry on one line: 平成元年3月31日生2025年3月31日まで有効
     DocumentType.MYNUMBER_CARD: ((r"生(?:19|20)\d\d年", 2.0), (r"氏名.*住所", 1.0)),
     # the 12-digit number, the validity band 2024年(令和06年)…
-    DocumentType.DRIVERS_LICENSE: ((r"第?\d{12}号?", 2.0), (r"(?:19|20)\d\d年[(（]", 1.0), (r"氏名.*住所", 1.0)),
+    DocumentType.DRIVERS_LICENSE: ((r"第\d{12}|(?<!\d)\d{12}号", 2.0), (r"(?:19|20)\d\d年[(（]", 1.0), (r"氏名.*住所", 1.0)),
     DocumentType.RESIDENCE_CARD: ((r"[A-Z]{2}\d{8}[A-Z]{2}", 2.0),),
     DocumentType.PASSPORT: ((r"P<[A-Z<]{3}.*[A-Z0-9<]{30,}", 4.0),),
 }
@@ -222,6 +222,15 @@ def _row_with(rows: list[Row], pattern: str) -> tuple[Found, re.Match[str]] | No
     return None
 
 
+def _matched(rows: list[Row], pattern: str) -> Found | None:
+    """The first group of ``pattern`` in the first row it matches, with the lines it covers."""
+    hit = _row_with(rows, pattern)
+    if hit is None:
+        return None
+    row_found, match = hit
+    return Found(match.group(1), _items_covering(row_found.items, row_found.text, match.span(1)))
+
+
 def _items_covering(row_items: list[TextLine], row_text: str, span: tuple[int, int]) -> list[TextLine]:
     """The items of a row whose compact text overlaps ``span`` of the row's compact text."""
     chosen, position = [], 0
@@ -237,10 +246,9 @@ def find_texts(document_type: DocumentType, rows: list[Row]) -> dict[str, Found]
     """Each field's text on this document, found by its label or by what it looks like."""
     found: dict[str, Found] = {}
     # a date followed by 生 is the birth date (the license, the My Number card); a labelled one too
-    birth = _row_with(rows, rf"({_DATE_LOOSE})生")
+    birth = _matched(rows, rf"({_DATE_LOOSE})生")
     if birth:
-        row_found, match = birth
-        found["birth_date"] = Found(match.group(1), _items_covering(row_found.items, row_found.text, match.span(1)))
+        found["birth_date"] = birth
     labelled = _after_label(rows, ("生年月日",))
     if labelled and "birth_date" not in found:
         joined = "".join(compact(item.text) for item in labelled[0].items)
@@ -264,18 +272,12 @@ def find_texts(document_type: DocumentType, rows: list[Row]) -> dict[str, Found]
     address = _address(document_type, rows)
     if address:
         found["address"] = address
-    if document_type is DocumentType.DRIVERS_LICENSE:
-        number = _row_with(rows, r"(\d{12})")
-        if number:
-            row_found, match = number
-            found["document_number"] = Found(match.group(1), _items_covering(row_found.items, row_found.text,
-                                                                             match.span(1)))
+    number_shape = {DocumentType.DRIVERS_LICENSE: r"(\d{12})",
+                    DocumentType.RESIDENCE_CARD: r"([A-Z]{2}[0-9OIlSB]{8}[A-Z]{2})"}.get(document_type)
+    number = _matched(rows, number_shape) if number_shape else None
+    if number:
+        found["document_number"] = number
     if document_type is DocumentType.RESIDENCE_CARD:
-        number = _row_with(rows, r"([A-Z]{2}[0-9OIlSB]{8}[A-Z]{2})")
-        if number:
-            row_found, match = number
-            found["document_number"] = Found(match.group(1), _items_covering(row_found.items, row_found.text,
-                                                                             match.span(1)))
         nationality = _after_label(rows, ("国籍・地域", "国籍"), stop=r"NATIONALITY|[A-Z]{3,}") or \
             _after_label(rows, ("地域", "域"), stop=r"NATIONALITY|[A-Z]{3,}")
         if nationality is None:

@@ -32,7 +32,7 @@ def test_keyboard_only_through_the_steps(qtbot, counter_view, card_reading) -> N
     view = counter_view
     assert view.flow.step == Step.WHO
     assert "F3" in view.hint_bar.text() and "F2" in view.hint_bar.text()
-    QTest.keyClick(QApplication.focusWidget() or view, Qt.Key.Key_F3)
+    QTest.keyClick(view.focusWidget() or view, Qt.Key.Key_F3)
     assert view.flow.step == Step.CARD
     assert "Ctrl+O" in view.hint_bar.text()
     assert "F6" not in view.hint_bar.text()  # no camera configured: its key is not advertised

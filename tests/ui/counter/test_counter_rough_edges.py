@@ -98,7 +98,7 @@ def test_the_demo_offers_sample_cards_and_a_camera_clip(qtbot, counter_settings)
 
     view = make_view(qtbot, counter_settings, demo=True)
     try:
-        QTest.keyClick(QApplication.focusWidget() or view, Qt.Key.Key_F3)
+        QTest.keyClick(view.focusWidget() or view, Qt.Key.Key_F3)
         assert view.flow.step == Step.CARD
         labels = [button.text() for button in view.card.sample_buttons]
         assert labels == ["マイナンバーカード", "運転免許証", "在留カード"]

@@ -70,7 +70,7 @@ def test_camera_preview_and_auto_capture_run_in_a_worker_thread(qtbot, counter_s
     view = make_view(qtbot, replace(counter_settings, camera_index=0))
     try:
         view.card.camera_source = str(video)  # the setting holds an index; the worker takes any OpenCV source
-        QTest.keyClick(QApplication.focusWidget() or view, Qt.Key.Key_F3)
+        QTest.keyClick(view.focusWidget() or view, Qt.Key.Key_F3)  # this view's own focus, not a closed one's
         assert view.flow.step == Step.CARD
         assert view.card.camera_button.isVisible()
         qtbot.waitUntil(lambda: view.flow.step == Step.CHECK, timeout=60000)

@@ -57,6 +57,10 @@ class ScannerFolderWatch(QObject):
         self._paused = True
         self._timer.stop()
 
+    def skip_waiting(self) -> None:
+        if self.watcher is not None:
+            self.watcher.skip_waiting()
+
     def resume(self) -> None:
         self._paused = False
         if self.watcher is not None:
@@ -121,6 +125,8 @@ class CardReading(QObject):
                           pool=self.pool)
 
     def _on_read(self, reading: IdReading) -> None:
+        # the card is read: a scan of it that came in meanwhile must not start a second visit
+        self.scanner.skip_waiting()
         self.scanner.resume()
         self.read.emit(reading)
 
