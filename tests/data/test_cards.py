@@ -42,6 +42,18 @@ def test_fullframe_card_fills_an_image_375_to_700_px_wide(kind: str, seed: int) 
         assert np.median(strip) > 150
 
 
+def test_fullframe_cut_out_card_is_a_png_transparent_around_the_card() -> None:
+    sample = next(s for s in (cards.generate_sample(seed, "mynumber_card", "fullframe") for seed in range(5150, 5190))
+                  if s.alpha is not None)
+    stored = cv2.imdecode(np.frombuffer(sample.encoded(), np.uint8), cv2.IMREAD_UNCHANGED)
+    height, width = stored.shape[:2]
+    assert stored.shape[2] == 4 and 375 <= width <= 700
+    assert stored[0, 0, 3] == 0 and stored[-1, -1, 3] == 0  # the rounded corners are transparent …
+    assert stored[0, 0, :3].max() == 0  # … and black underneath, as in the published cut-out specimens
+    assert stored[height // 2, 3, 3] == 255 and stored[3, width // 2, 3] == 255  # the card reaches the edges
+    assert (stored[..., 3] > 0).mean() > 0.97
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 def test_small_capture_is_the_whole_card_with_background_375_to_600_px_wide(seed: int) -> None:
     sample = cards.generate_sample(seed, "drivers_license", "small")
