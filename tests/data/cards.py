@@ -66,24 +66,6 @@ BOLD = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
         "/usr/share/fonts/truetype/bizud-gothic/BIZUDPGothic-Bold.ttf")
 
 
-@dataclass(frozen=True)
-class Style:
-    """The faces a card is printed with, and whether it carries the finer details of the real card
-    (the license's bold band text in black, the 優良 box). The default is what scan and camera captures
-    have always used; the hard conditions draw from every installed Japanese face."""
-
-    gothic: tuple[str, ...] = GOTHIC
-    mincho: tuple[str, ...] = MINCHO
-    bold: str = GOTHIC[2]
-    real_details: bool = False
-
-
-STANDARD = Style()
-
-
-def varied_style(rng: random.Random) -> Style:
-    return Style(GOTHIC + MORE_GOTHIC, MINCHO + MORE_MINCHO, rng.choice(BOLD), real_details=True)
-
 # name parts: common, combined at random (no real person is meant)
 FAMILY = ("佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤", "吉田", "山田",
           "佐々木", "山口", "松本", "井上", "木村", "清水", "斎藤", "山崎", "森", "池田", "橋本", "阿部",
@@ -94,6 +76,11 @@ GIVEN = ("花子", "太郎", "一郎", "美咲", "健太", "陽菜", "翔太", "
          "悠真", "陽翔", "凛", "湊", "芽依", "直樹", "裕子", "恵子", "幸子", "和夫", "博", "修", "誠",
          "明美", "由美子", "真由美", "隆", "浩二", "優子", "智子", "達也", "拓也", "愛", "舞", "彩",
          "大和", "美穂", "千尋", "桃子", "健一", "秀樹", "洋子", "久美子", "勝", "進", "清", "実")
+# rarer kanji, as real names have them (old and variant forms, some only in JIS X 0213: 髙, 﨑, 德, 栁);
+# the hard conditions add them to the common parts
+RARE_FAMILY = ("髙橋", "齋藤", "渡邉", "澤田", "濱田", "廣瀬", "嶋田", "山﨑", "塙", "栁田", "會田", "藏本", "德永",
+               "邊見", "槇原")
+RARE_GIVEN = ("凜", "颯太", "蒼", "瑛太", "琴音", "翔", "煌", "雫", "楓", "紬", "凪", "遙", "彌生", "萠")
 LATIN_FAMILY = ("NGUYEN", "TRAN", "LE", "PHAM", "WANG", "LI", "ZHANG", "SANTOS", "REYES", "GURUNG",
                 "SHRESTHA", "KIM", "PARK", "SILVA", "OLIVEIRA", "SMITH", "GARCIA", "AUNG", "WIJAYA")
 LATIN_GIVEN = ("VAN AN", "THI MAI", "MINH", "WEI", "NA", "JUAN", "MARIA", "RAM", "SITA", "JIHOON",
@@ -101,6 +88,29 @@ LATIN_GIVEN = ("VAN AN", "THI MAI", "MINH", "WEI", "NA", "JUAN", "MARIA", "RAM",
 NATIONALITIES = ("ベトナム", "中国", "フィリピン", "ネパール", "インドネシア", "韓国", "ブラジル",
                  "ミャンマー", "タイ", "米国", "スリランカ", "ペルー")
 STATUSES = ("技術・人文知識・国際業務", "留学", "永住者", "特定技能", "家族滞在", "定住者", "技能実習")
+
+
+@dataclass(frozen=True)
+class Style:
+    """The faces a card is printed with, the name parts its holder is made of, and whether it carries the
+    finer details of the real card (the license's bold band text in black, the 優良 box). The default is
+    what scan and camera captures have always used; the hard conditions draw from every installed Japanese
+    face and add rarer kanji to the names."""
+
+    gothic: tuple[str, ...] = GOTHIC
+    mincho: tuple[str, ...] = MINCHO
+    bold: str = GOTHIC[2]
+    real_details: bool = False
+    family: tuple[str, ...] = FAMILY
+    given: tuple[str, ...] = GIVEN
+
+
+STANDARD = Style()
+
+
+def varied_style(rng: random.Random) -> Style:
+    return Style(GOTHIC + MORE_GOTHIC, MINCHO + MORE_MINCHO, rng.choice(BOLD), real_details=True,
+                 family=FAMILY + RARE_FAMILY, given=GIVEN + RARE_GIVEN)
 
 
 @dataclass
@@ -196,13 +206,14 @@ def _address(rng: random.Random) -> tuple[str, str]:
     return address, code
 
 
-def make_person(rng: random.Random, *, foreign: bool = False) -> Person:
+def make_person(rng: random.Random, *, foreign: bool = False, family: tuple[str, ...] = FAMILY,
+                given: tuple[str, ...] = GIVEN) -> Person:
     sex = rng.choice(("male", "female"))
     birth = date(1940, 1, 1) + timedelta(days=rng.randint(0, 66 * 365))
     address, code = _address(rng)
     if foreign:
         return Person(rng.choice(LATIN_FAMILY), rng.choice(LATIN_GIVEN), birth, sex, address, code)
-    return Person(rng.choice(FAMILY), rng.choice(GIVEN), birth, sex, address, code)
+    return Person(rng.choice(family), rng.choice(given), birth, sex, address, code)
 
 
 # --- drawing helpers -----------------------------------------------------------------------
@@ -522,7 +533,7 @@ def render_passport(rng: random.Random, person: Person, *, jitter: float, style:
 
 
 def render_card(kind: str, rng: random.Random, jitter: float = 0.012, style: Style = STANDARD) -> tuple[np.ndarray, dict]:
-    person = make_person(rng, foreign=(kind == "residence_card"))
+    person = make_person(rng, foreign=(kind == "residence_card"), family=style.family, given=style.given)
     if kind == "mynumber_card":
         return render_mynumber(rng, person, design_2026=False, jitter=jitter, style=style)
     if kind == "mynumber_card_2026":

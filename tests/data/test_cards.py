@@ -157,3 +157,9 @@ def test_hard_conditions_vary_the_fonts_among_installed_faces() -> None:
     # the hard conditions print with more faces than scan/camera; those are unchanged
     assert set(cards.varied_style(random.Random(1)).gothic) > set(cards.STANDARD.gothic)
     assert cards.STANDARD.gothic == cards.GOTHIC and cards.STANDARD.mincho == cards.MINCHO
+
+
+def test_hard_conditions_give_some_holders_rarer_kanji() -> None:
+    rare = set("".join(cards.RARE_FAMILY + cards.RARE_GIVEN))
+    names = [cards.generate_sample(seed, "mynumber_card", "small").truth["name"] for seed in range(5160, 5175)]
+    assert any(set(name) & rare for name in names)
