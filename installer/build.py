@@ -689,6 +689,18 @@ fi
 """
 
 
+PREINST = """#!/bin/sh
+set -e
+# An older Madoguchi over a newer one is refused: the newer one may have migrated the database
+# (the app refuses such a database too, untouched; see Database.refuse_newer).
+if [ "$1" = upgrade ] && [ -n "$2" ] && dpkg --compare-versions "$2" gt "{version}"; then
+    echo "madoguchi: $2 is installed; refusing to install the older {version} over it" >&2
+    echo "madoguchi: (its database may have been migrated by $2). To go back anyway: apt remove madoguchi first." >&2
+    exit 1
+fi
+"""
+
+
 def debian_python() -> Path:
     python = Path("/usr/bin/python3")
     if not python.exists():
@@ -756,7 +768,9 @@ def stage_deb(stage: Path, wheelhouse: Path, minimal: bool) -> str:
     debian.mkdir()
     (debian / "control").write_text(control_file(_tree_kib(stage), minor), encoding="utf-8")
     (debian / "postrm").write_text(POSTRM, encoding="utf-8")
-    (debian / "postrm").chmod(0o755)
+    (debian / "preinst").write_text(PREINST.format(version=version()), encoding="utf-8")
+    for script in ("postrm", "preinst"):
+        (debian / script).chmod(0o755)
     return minor
 
 
