@@ -808,24 +808,19 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     wheelhouse = commands.add_parser("wheelhouse", help="download every runtime wheel for one platform")
     wheelhouse.add_argument("--platform", choices=sorted(PLATFORMS), required=True)
     wheelhouse.add_argument("--out", type=Path, help="folder (default build/wheelhouse-<platform>)")
-    windows = commands.add_parser("windows", help="the NSIS installer (.exe)")
-    source = windows.add_mutually_exclusive_group(required=True)
-    source.add_argument("--python-embed", type=Path, metavar="ZIP",
-                        help="the Windows CPython 3.11 embeddable package (64-bit) zip")
-    source.add_argument("--stand-in", action="store_true",
-                        help="a tiny labelled dummy payload: proves the script compiles, installs nothing")
-    windows.add_argument("--wheelhouse", type=Path, help="default build/wheelhouse-win_amd64")
-    windows.add_argument("--out", type=Path)
-    windows.add_argument("--compressor", choices=("zlib", "bzip2", "lzma"), default="zlib",
-                         help="NSIS compressor (the wheels are compressed already; lzma is slow)")
-    msi = commands.add_parser("msi", help="the Windows Installer package (.msi) for group policy")
-    msi_source = msi.add_mutually_exclusive_group(required=True)
-    msi_source.add_argument("--python-embed", type=Path, metavar="ZIP",
+    for name, what in (("windows", "the NSIS installer (.exe)"),
+                       ("msi", "the Windows Installer package (.msi) for group policy")):
+        windows = commands.add_parser(name, help=what)
+        source = windows.add_mutually_exclusive_group(required=True)
+        source.add_argument("--python-embed", type=Path, metavar="ZIP",
                             help="the Windows CPython 3.11 embeddable package (64-bit) zip")
-    msi_source.add_argument("--stand-in", action="store_true",
-                            help="a tiny labelled dummy payload: proves the package builds, installs nothing")
-    msi.add_argument("--wheelhouse", type=Path, help="default build/wheelhouse-win_amd64")
-    msi.add_argument("--out", type=Path)
+        source.add_argument("--stand-in", action="store_true",
+                            help="a tiny labelled dummy payload: proves that it builds, installs nothing")
+        windows.add_argument("--wheelhouse", type=Path, help="default build/wheelhouse-win_amd64")
+        windows.add_argument("--out", type=Path)
+    commands.choices["windows"].add_argument(
+        "--compressor", choices=("zlib", "bzip2", "lzma"), default="zlib",
+        help="NSIS compressor (the wheels are compressed already; lzma is slow)")
     configure = commands.add_parser("msi-configure", help="a copy of the MSI with properties set (group policy)")
     configure.add_argument("msi", type=Path)
     configure.add_argument("out", type=Path)

@@ -7,7 +7,6 @@ Installer's documented behaviour; installer/README.md lists what to try on a rea
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 import sysconfig
@@ -19,6 +18,7 @@ from types import ModuleType
 
 import pytest
 
+from tests.installer.conftest import load_script
 from tests.installer.test_windows import fake_embeddable
 from tests.support.requirements import require_executable
 
@@ -201,11 +201,7 @@ def test_a_property_can_be_baked_into_a_copy_for_group_policy(build: ModuleType,
 # ---------------------------------------------------------------- msi_setup.py, run for real
 
 def _setup_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("madoguchi_msi_setup", SETUP)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("installer/windows/msi_setup.py")
 
 
 def _run_setup(*args: str) -> subprocess.CompletedProcess:

@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
+from tests.installer.conftest import load_script
 from tests.support.requirements import require_executable
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,14 +19,7 @@ pytestmark = pytest.mark.slow
 
 
 def _load() -> ModuleType:
-    name = "madoguchi_installer_runtime_libs"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, DEBIAN / "runtime_libs.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
+    return load_script("installer/debian/runtime_libs.py")
 
 
 @pytest.fixture(scope="module")
