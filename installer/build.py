@@ -477,7 +477,9 @@ MSI_SETUP = "msi_setup.py"
 # +1024 deferred (in the install script), +2048 no impersonation (LocalSystem), +256 rollback,
 # +64 ignore the exit code, +8192 hide the command line from the log (DATABASE_URL).
 _CA_EXE_DIR, _CA_DEFERRED, _CA_SYSTEM, _CA_ROLLBACK, _CA_IGNORE, _CA_HIDE = 34, 1024, 2048, 256, 64, 8192
-_SETUP = f'"[INSTALLDIR]python.exe" "[INSTALLDIR]{MSI_SETUP}"'
+# pythonw: msiexec starts custom actions without a console, where python.exe cannot open its
+# standard streams (seen under Wine's msiexec: "init_sys_streams ... Invalid handle")
+_SETUP = f'"[INSTALLDIR]pythonw.exe" "[INSTALLDIR]{MSI_SETUP}"'
 _DIRS = '"[INSTALLDIR]|" "[MACHINEDIR]|"'
 MSI_ACTIONS: tuple[tuple[str, int, str, str, str], ...] = (
     # (action, type, command line, condition, scheduled before this action)
