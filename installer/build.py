@@ -477,21 +477,24 @@ MSI_SETUP = "msi_setup.py"
 # +1024 deferred (in the install script), +2048 no impersonation (LocalSystem), +256 rollback,
 # +64 ignore the exit code, +8192 hide the command line from the log (DATABASE_URL).
 _CA_EXE_DIR, _CA_DEFERRED, _CA_SYSTEM, _CA_ROLLBACK, _CA_IGNORE, _CA_HIDE = 34, 1024, 2048, 256, 64, 8192
-# pythonw: msiexec starts custom actions without a console, where python.exe cannot open its
-# standard streams (seen under Wine's msiexec: "init_sys_streams ... Invalid handle")
-_SETUP = f'"[INSTALLDIR]pythonw.exe" "[INSTALLDIR]{MSI_SETUP}"'
+# Through cmd.exe, as the NSIS installer runs its commands: msiexec starts an EXE custom action
+# without usable standard handles, and Python cannot start so (seen under Wine's msiexec:
+# "init_sys_streams: can't initialize sys standard streams"); cmd gives it NUL and a log file.
+_SETUP = f'"[System64Folder]cmd.exe" /d /s /c ""[INSTALLDIR]python.exe" "[INSTALLDIR]{MSI_SETUP}"'
 _DIRS = '"[INSTALLDIR]|" "[MACHINEDIR]|"'
+_TO_LOG = ' < NUL >> "[MACHINEDIR]logs\\install-msi.log" 2>&1"'
+_TO_NUL = ' < NUL > NUL 2>&1"'  # removing ProgramData: no log file held open in it
 MSI_ACTIONS: tuple[tuple[str, int, str, str, str], ...] = (
     # (action, type, command line, condition, scheduled before this action)
     ("MadoguchiRemove", _CA_EXE_DIR + _CA_DEFERRED + _CA_SYSTEM + _CA_IGNORE,
-     f'{_SETUP} remove {_DIRS} "--purge=[PURGE_DATA]|" "--upgrading=[UPGRADINGPRODUCTCODE]|"',
+     f'{_SETUP} remove {_DIRS} "--purge=[PURGE_DATA]|" "--upgrading=[UPGRADINGPRODUCTCODE]|"{_TO_NUL}',
      'REMOVE~="ALL"', "RemoveFiles"),
     ("MadoguchiInstallRollback", _CA_EXE_DIR + _CA_DEFERRED + _CA_SYSTEM + _CA_ROLLBACK + _CA_IGNORE,
-     f"{_SETUP} remove {_DIRS}", 'NOT REMOVE~="ALL"', "MadoguchiInstall"),
+     f"{_SETUP} remove {_DIRS}{_TO_NUL}", 'NOT REMOVE~="ALL"', "MadoguchiInstall"),
     ("MadoguchiInstall", _CA_EXE_DIR + _CA_DEFERRED + _CA_SYSTEM + _CA_HIDE,
      f'{_SETUP} install {_DIRS} "[FORMS_ROOT]|" "--database-url=[DATABASE_URL]|" "--branch-id=[BRANCH_ID]|" '
      '"--branch-name=[BRANCH_NAME]|" "--counter=[COUNTER]|" "--printer=[PRINTER]|" '
-     '"--scanner-folder=[SCANNER_FOLDER]|" "--noselftest=[NOSELFTEST]|"',
+     f'"--scanner-folder=[SCANNER_FOLDER]|" "--noselftest=[NOSELFTEST]|"{_TO_LOG}',
      'NOT REMOVE~="ALL"', "InstallFinalize"),
 )
 

@@ -1,10 +1,10 @@
-"""The MSI's custom actions, run by msiexec (as LocalSystem) with the private runtime's pythonw.exe.
+"""The MSI's custom actions, run by msiexec (as LocalSystem) with the private runtime's python.exe.
 
 Installed as ``C:\\Program Files\\Madoguchi\\msi_setup.py`` by madoguchi.msi (see madoguchi.wxs) and
-run with pythonw.exe (no console, no standard streams: messages go to the logs):
+run through cmd.exe (output to ProgramData\\Madoguchi\\logs\\install-msi.log):
 
-    pythonw.exe msi_setup.py install INSTALLDIR MACHINEDIR FORMS_ROOT --database-url=V| --branch-id=V| ...
-    pythonw.exe msi_setup.py remove INSTALLDIR MACHINEDIR --purge=V| --upgrading=V|
+    python.exe msi_setup.py install INSTALLDIR MACHINEDIR FORMS_ROOT --database-url=V| --branch-id=V| ...
+    python.exe msi_setup.py remove INSTALLDIR MACHINEDIR --purge=V| --upgrading=V|
 
 Every value ends with ``|``: msiexec puts property values into the command line as they are, and a
 value ending in a backslash (``C:\\Scans\\``) would otherwise escape the closing quote; the ``|`` is
@@ -56,7 +56,7 @@ def _python(install_dir: Path) -> Path:
 
 
 def _log_run(command: Sequence[str | Path], log: Path, env: dict[str, str]) -> int:
-    """Run with its output in ``log``; no console window (msiexec runs us under pythonw.exe)."""
+    """Run with its output in ``log``, without a console window."""
     flags = 0x08000000 if os.name == "nt" else 0  # CREATE_NO_WINDOW
     with log.open("a", encoding="utf-8") as out:
         out.write(f"> {' '.join(str(c) for c in command)}\n")
