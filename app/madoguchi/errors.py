@@ -52,6 +52,12 @@ class DatabaseUnavailable(MadoguchiError):
     exit_code = ExitCode.DATABASE
 
 
+class DatabaseTooNew(MadoguchiError):
+    """The database was migrated by a newer Madoguchi: this (older) version must not touch it."""
+
+    exit_code = ExitCode.DATABASE
+
+
 class InputError(MadoguchiError):
     """A file or value given by the user cannot be used."""
 

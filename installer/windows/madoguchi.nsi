@@ -287,11 +287,12 @@ Section "Madoguchi" SecMain
   SetOutPath "$INSTDIR"
 
   ; Offline: only the wheels inside this installer.
-  DetailPrint "pip install --no-index --find-links wheelhouse madoguchi[ic]"
+  ; Exactly the wheels of the wheelhouse (requirements.txt pins them; build.py walked the closure).
+  DetailPrint "pip install --no-index --no-deps -r wheelhouse\requirements.txt"
   !insertmacro SetProcessEnv "PYTHONUTF8" "1"
   !insertmacro SetProcessEnv "PIP_DISABLE_PIP_VERSION_CHECK" "1"
   Delete "$MachineDir\logs\install-pip.log"
-  !insertmacro RunLogged '"$INSTDIR\python.exe" -m pip install --no-index --find-links "$INSTDIR\wheelhouse" --no-warn-script-location "madoguchi[ic]"' "$MachineDir\logs\install-pip.log"
+  !insertmacro RunLogged '"$INSTDIR\python.exe" -m pip install --no-index --no-deps --find-links "$INSTDIR\wheelhouse" --no-warn-script-location -r "$INSTDIR\wheelhouse\requirements.txt"' "$MachineDir\logs\install-pip.log"
   ${If} $0 != 0
     DetailPrint "pip: exit $0"
     MessageBox MB_ICONSTOP "$(PipFailed)" /SD IDOK

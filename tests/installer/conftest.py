@@ -13,9 +13,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def load_build() -> ModuleType:
-    name = "madoguchi_installer_build"
+    return load_script("installer/build.py")
+
+
+def load_script(relative: str) -> ModuleType:
+    """An installer script (``installer/…/name.py``) as a module, loaded once."""
+    name = "madoguchi_" + relative.removesuffix(".py").replace("/", "_")
     if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, ROOT / "installer" / "build.py")
+        spec = importlib.util.spec_from_file_location(name, ROOT / relative)
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module

@@ -88,3 +88,16 @@ def test_the_package_runs_from_opt_not_from_where_it_was_built(deb: tuple[Path, 
     result = subprocess.run([str(venv / "bin" / "python"), "-c", "import madoguchi; print(madoguchi.__version__)"],
                             capture_output=True, text=True, check=True)
     assert result.stdout.strip() == dpkg_deb("--field", str(package), "Version").strip()
+
+
+def test_an_older_version_over_a_newer_one_is_refused(deb: tuple[Path, Path], tmp_path: Path) -> None:
+    """dpkg runs the new package's preinst with ``upgrade OLD-VERSION``: a newer OLD is refused."""
+    package, _ = deb
+    subprocess.run(["dpkg-deb", "--control", str(package), str(tmp_path / "control")], check=True)
+    preinst = tmp_path / "control" / "preinst"
+    version = dpkg_deb("--field", str(package), "Version").strip()
+    newer = subprocess.run(["sh", str(preinst), "upgrade", "99.0.0"], capture_output=True, text=True, check=False)
+    assert newer.returncode == 1
+    assert f"refusing to install the older {version}" in newer.stderr
+    for args in (["upgrade", "0.0.1"], ["upgrade", version], ["install"]):
+        assert subprocess.run(["sh", str(preinst), *args], check=False).returncode == 0, args

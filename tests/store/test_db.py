@@ -7,7 +7,7 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from madoguchi.errors import DatabaseUnavailable
+from madoguchi.errors import DatabaseTooNew, DatabaseUnavailable
 from madoguchi.seed import DEFAULT_SERVICES, seed_defaults, seed_demo
 from madoguchi.store.db import Database, describe_url, normalise_url, open_database
 from madoguchi.store.models import Branch, Counter, CounterService, Service, StaffUser
@@ -105,3 +105,26 @@ def test_server_that_goes_away_is_reported_and_recovers(postgres_server, postgre
     with database.session() as session:  # pool_pre_ping reconnects by itself
         assert session.scalar(select(func.count()).select_from(Service)) == len(DEFAULT_SERVICES)
     database.dispose()
+
+
+def test_a_database_migrated_by_a_newer_version_is_refused_untouched(database_url: str) -> None:
+    """An older Madoguchi installed over a newer one (a downgrade) must not write to its database."""
+    from sqlalchemy import text
+
+    database = open_database(database_url)
+    seed_defaults(database)
+    with database.engine.begin() as connection:
+        services = connection.execute(text("SELECT count(*) FROM service")).scalar_one()
+        # what a newer version's migration leaves behind: a head this version does not know
+        connection.execute(text("UPDATE alembic_version SET version_num = 'f0f0_from_the_future' "
+                                "WHERE version_num = (SELECT min(version_num) FROM alembic_version)"))
+    database.dispose()
+    with pytest.raises(DatabaseTooNew) as raised:
+        open_database(database_url)
+    assert "f0f0_from_the_future" in raised.value.message_en and "newer" in raised.value.message_en
+    assert "新しい版" in raised.value.message_ja
+    again = Database(database_url)
+    with again.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM service")).scalar_one() == services
+        assert "f0f0_from_the_future" in {row[0] for row in connection.execute(text("SELECT version_num FROM alembic_version"))}
+    again.dispose()

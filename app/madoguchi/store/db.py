@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from madoguchi.errors import DatabaseUnavailable
+from madoguchi.errors import DatabaseTooNew, DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -129,11 +129,31 @@ class Database:
         from alembic import command
 
         self.check_connection()
+        self.refuse_newer()
         with self.engine.begin() as connection:
             config = alembic_config(self.url)
             config.attributes["connection"] = connection
             command.upgrade(config, "heads")
         log.info("database migrated (%s)", self.dialect)
+
+    def refuse_newer(self) -> None:
+        """A database a newer Madoguchi migrated (a revision this version does not know) is refused
+        untouched: an older version installed over a newer one must not write to it."""
+        from alembic.script import ScriptDirectory
+
+        from madoguchi import __version__
+
+        known = {script.revision for script in ScriptDirectory.from_config(alembic_config(self.url)).walk_revisions()}
+        unknown = sorted(self.current_revisions() - known)
+        if unknown:
+            where = describe_url(self.url)
+            raise DatabaseTooNew(
+                f"データベース {where} は、この Madoguchi（{__version__}）より新しい版で更新されています"
+                f"（リビジョン {', '.join(unknown)}）。古い版では使えません。新しい版をインストールしてください。"
+                "データは変更していません。",
+                f"the database {where} was migrated by a newer Madoguchi than this one ({__version__}; revision "
+                f"{', '.join(unknown)}). An older version cannot use it: install the newer version. "
+                "Nothing in the database was changed.")
 
     def current_revisions(self) -> set[str]:
         from alembic.runtime.migration import MigrationContext
