@@ -34,6 +34,9 @@ SURE = 0.93
 #: the most a value can get that only one read gave, or whose checks were not all passed
 UNSURE_CAP = 0.72
 
+#: the kinds read three times, sure only when all three agree
+_THREE_READS = ("license_number", "residence_number")
+
 #: what is printed on each document, strongest first; a document needs two of these, or one title
 _TITLES = {
     DocumentType.RESIDENCE_CARD: ("在留カード", "RESIDENCECARD"),
@@ -350,8 +353,9 @@ def _expiry(document_type: DocumentType, rows: list[Row]) -> Found | None:
 
 
 def _address(document_type: DocumentType, rows: list[Row]) -> Found | None:
-    """The text after 住所 / 住居地, with a second line when the first ends before the block number
-    and the next row starts where the address does (the My Number card's two-line addresses)."""
+    """The text after 住所 / 住居地, with the My Number card's second line: the lines of the next
+    row that start under the address and lie within its width (性別 男 on the same row is not
+    part of it), when they are close below and are neither a label nor a date."""
     labelled = _after_label(rows, ("住居地", "住所"), stop=r"ADDRESS|交付")
     if labelled is None:
         return None
@@ -361,18 +365,21 @@ def _address(document_type: DocumentType, rows: list[Row]) -> Found | None:
     if number + 1 < len(rows) and document_type is DocumentType.MYNUMBER_CARD:
         following = rows[number + 1]
         start = next((item.box[0] for item in items if compact(item.text)), items[0].box[0])
-        candidate = following.items[0]
-        row_text = compact(following.text())
-        near = abs(candidate.box[0] - start) < 3 * following.height
+        end = max(item.right for item in items)
+        under: list[TextLine] = []
+        for item in following.items:
+            if item.box[0] >= end or item.right <= start - following.height:
+                continue
+            if under and item.box[0] - under[-1].right > 4 * following.height:
+                break  # a wide gap: 性別 女 at the card's right edge is not the address
+            under.append(item)
+        row_text = "".join(compact(item.text) for item in under)
+        near = bool(under) and abs(under[0].box[0] - start) < 3 * following.height
         close = following.top - rows[number].bottom < 1.5 * following.height
-        if near and close and not re.search(r"性別|生|有効|[男女]$", row_text) and not _ends_with_block(text):
-            text += following.text()
-            items.extend(following.items)
+        if near and close and not re.search(rf"性別|生$|有効|^[男女]$|{_DATE_LOOSE}", row_text):
+            text += " ".join(normalise(item.text) for item in under)
+            items.extend(under)
     return Found(text, items, first.left)
-
-
-def _ends_with_block(text: str) -> bool:
-    return bool(re.search(r"(\d+|号|番地?)\s*$", unicodedata.normalize("NFKC", text)))
 
 
 # --- values, second reads and confidence --------------------------------------------------------
@@ -402,9 +409,9 @@ def crop_lines(image: np.ndarray, items: list[TextLine], *, left: int | None = N
 
 def read_fields(engine: PpocrEngine, image: np.ndarray, lines: list[TextLine], layout: Layout) -> dict[str, Field]:
     """Every field of the layout that the lines hold. A value is confirmed by a second,
-    differently prepared read unless independent evidence already confirms it (an address that
-    is a real town as read, a nationality from the list); when the two reads disagree a third
-    read decides."""
+    differently prepared read unless independent evidence already confirms it (a nationality
+    exactly as the list has it); when the two reads disagree, and always for a document number,
+    a third read decides. An address is sure only when its town is real as read (not corrected)."""
     rows = group_rows(lines)
     texts = find_texts(layout.document_type, rows)
     specs = {spec.name: spec for spec in layout.fields}
@@ -412,13 +419,16 @@ def read_fields(engine: PpocrEngine, image: np.ndarray, lines: list[TextLine], l
               for name, found in texts.items() if name in specs and name != "sex"}
     doubtful = [name for name, first in firsts.items() if not _confirmed_alone(specs[name], first)]
     seconds = dict(zip(doubtful, _reread(engine, image, layout.document_type, specs, texts, doubtful)))
-    split = [name for name in doubtful
-             if not (firsts[name].valid and seconds[name].valid and _same(firsts[name], seconds[name]))]
+    # a document number is read a third time whatever the first two said: one digit misread the
+    # same way twice is still a wrong number on every form
+    split = [name for name in doubtful if specs[name].kind in _THREE_READS
+             or not (firsts[name].valid and seconds[name].valid and _same(firsts[name], seconds[name]))]
     thirds = dict(zip(split, _reread(engine, image, layout.document_type, specs, texts, split, sharpen=True)))
     fields: dict[str, Field] = {}
     for name, first in firsts.items():
         reads = [first] + [r[name] for r in (seconds, thirds) if name in r]
-        fields[name] = _decide(reads, texts[name].items, confirmed=name not in seconds)
+        fields[name] = _decide(reads, texts[name].items, confirmed=name not in seconds,
+                               agreeing_needed=3 if specs[name].kind in _THREE_READS else 2)
     if "sex" in texts and "sex" in specs:
         found = texts["sex"]
         value = parse.parse_sex(found.text)
@@ -430,9 +440,19 @@ def read_fields(engine: PpocrEngine, image: np.ndarray, lines: list[TextLine], l
 
 def _reread(engine: PpocrEngine, image: np.ndarray, document_type: DocumentType, specs: dict[str, FieldSpec],
             texts: dict[str, Found], names: list[str], *, sharpen: bool = False) -> list[Candidate]:
-    crops = [crop_lines(image, texts[name].items, left=texts[name].left, sharpen=sharpen) for name in names]
-    return [_interpret(specs[name], _reselect(name, document_type, text), confidence)
-            for name, (text, confidence) in zip(names, engine.recognise_many(crops))]
+    """Each field read again, one crop per line of it (a two-line address is two crops)."""
+    crops, owners = [], []
+    for name in names:
+        for number, row in enumerate(group_rows(texts[name].items)):
+            left = texts[name].left if number == 0 else None
+            crops.append(crop_lines(image, row.items, left=left, sharpen=sharpen))
+            owners.append(name)
+    joined: dict[str, list[tuple[str, float]]] = {name: [] for name in names}
+    for name, read in zip(owners, engine.recognise_many(crops)):
+        joined[name].append(read)
+    return [_interpret(specs[name], _reselect(name, document_type, " ".join(t for t, _ in joined[name])),
+                       min(c for _, c in joined[name]))
+            for name in names]
 
 
 def passport_name_seen(name: str, lines: list[TextLine]) -> bool:
@@ -462,11 +482,11 @@ def _doubt(spec: FieldSpec, candidate: Candidate) -> Candidate:
 
 
 def _confirmed_alone(spec: FieldSpec, first: Candidate) -> bool:
-    """Whether a first read is confirmed by other evidence than a second read."""
+    """Whether a first read is confirmed by other evidence than a second read: a nationality read
+    exactly as the list has it. (An address is always read twice: the postal data confirms the
+    town, but not the block number or a building name on a second line.)"""
     if not first.valid or first.confidence < 0.95:
         return False
-    if spec.kind == "address":
-        return not (first.extra or {}).get("ocr_text") and not first.problem
     return spec.kind == "nationality" and first.raw == first.value
 
 
@@ -519,7 +539,7 @@ def _reselect(name: str, document_type: DocumentType, text: str) -> str:
     return flat
 
 
-def _decide(reads: list[Candidate], items: list[TextLine], *, confirmed: bool) -> Field:
+def _decide(reads: list[Candidate], items: list[TextLine], *, confirmed: bool, agreeing_needed: int = 2) -> Field:
     """One field from its reads: sure when the first read was confirmed by other evidence, or
     when two valid reads agree and both were confident; otherwise the value most reads gave (the
     most confident among equals), below the counter's threshold."""
@@ -532,10 +552,10 @@ def _decide(reads: list[Candidate], items: list[TextLine], *, confirmed: bool) -
         # among reads that agree, the first read's form (its spacing) is kept
         best = max(valid, key=lambda read: (counts[read.value], read is reads[0], read.confidence))
         agreeing = [read for read in valid if _same(read, best)]
-        sure = len(agreeing) >= 2 and min(read.confidence for read in agreeing[:2]) >= 0.85
+        sure = len(agreeing) >= agreeing_needed and min(read.confidence for read in agreeing) >= 0.85
         confidence = SURE if sure else min(best.confidence, UNSURE_CAP)
-        if (best.extra or {}).get("ocr_text"):  # the town was corrected by the postal data
-            confidence = min(confidence, 0.82)
+        if (best.extra or {}).get("ocr_text"):  # the town was corrected by the postal data: it did not match as read
+            confidence = min(confidence, UNSURE_CAP)
         if (best.extra or {}).get("doubt"):
             confidence = min(confidence, UNSURE_CAP)
     else:
