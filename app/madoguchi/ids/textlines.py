@@ -235,14 +235,37 @@ def _matched(rows: list[Row], pattern: str) -> Found | None:
 
 
 def _items_covering(row_items: list[TextLine], row_text: str, span: tuple[int, int]) -> list[TextLine]:
-    """The items of a row whose compact text overlaps ``span`` of the row's compact text."""
+    """The items of a row whose compact text overlaps ``span`` of the row's compact text; a
+    single line holding more than the span (the My Number card's birth date and expiry on one
+    detected line) is narrowed to the span's part of it, so the clerk's crop and the second read
+    show that field only."""
     chosen, position = [], 0
     for item in row_items:
         length = len(compact(item.text))
         if position < span[1] and position + length > span[0]:
-            chosen.append(item)
+            chosen.append((item, max(0, span[0] - position), min(length, span[1] - position)))
         position += length
-    return chosen or row_items
+    if not chosen:
+        return row_items
+    if len(chosen) == 1:
+        return [_narrowed(*chosen[0])]
+    return [item for item, _, _ in chosen]
+
+
+def _narrowed(item: TextLine, start: int, end: int) -> TextLine:
+    """The part of a line from character ``start`` to ``end`` of its compact text, its box cut
+    by the characters' widths (a half-width character about half a full-width one), with half a
+    character's margin on each side."""
+    text = compact(item.text)
+    if start == 0 and end >= len(text):
+        return item
+    widths = [0.55 if char.isascii() else 1.0 for char in text]
+    unit = item.box[2] / max(sum(widths), 1e-6)
+    left = item.box[0] + (sum(widths[:start]) - 0.5) * unit
+    right = item.box[0] + (sum(widths[:end]) + 0.5) * unit
+    x0 = max(item.box[0], int(left))
+    x1 = min(item.right, int(right))
+    return TextLine(text[start:end], item.confidence, (x0, item.box[1], max(1, x1 - x0), item.box[3]))
 
 
 def find_texts(document_type: DocumentType, rows: list[Row]) -> dict[str, Found]:
@@ -385,17 +408,21 @@ def _address(document_type: DocumentType, rows: list[Row]) -> Found | None:
 # --- values, second reads and confidence --------------------------------------------------------
 
 
-def crop_lines(image: np.ndarray, items: list[TextLine], *, left: int | None = None,
+def crop_lines(image: np.ndarray, items: list[TextLine], *, left: int | None = None, right: int | None = None,
                sharpen: bool = False) -> np.ndarray:
     """The lines' common box from the image, with a margin, prepared differently from the first
     read: grey and contrast stretched (the first read saw the colour line as detected), or
-    sharpened for a third read."""
+    sharpened for a third read. ``left``/``right``: how far the crop may reach beyond the lines
+    (a label's edge, the next line on the row), up to about a character: a thin last or first
+    character the detector left out (the 一 of 健一) is then in the second read, which disagrees."""
     x0 = min(item.box[0] for item in items)
-    if left is not None:
-        x0 = min(x0, left)
     y0 = min(item.box[1] for item in items)
     x1 = max(item.right for item in items)
     y1 = max(item.box[1] + item.box[3] for item in items)
+    if left is not None:
+        x0 = min(x0, left)
+    if right is not None:
+        x1 = max(x1, min(right, x1 + int(1.2 * (y1 - y0))))
     pad = max(2, (y1 - y0) // 5)
     crop = image[max(0, y0 - pad): y1 + pad, max(0, x0 - pad): x1 + pad]
     grey = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
@@ -418,12 +445,13 @@ def read_fields(engine: PpocrEngine, image: np.ndarray, lines: list[TextLine], l
     firsts = {name: _interpret(specs[name], found.text, min(item.confidence for item in found.items))
               for name, found in texts.items() if name in specs and name != "sex"}
     doubtful = [name for name, first in firsts.items() if not _confirmed_alone(specs[name], first)]
-    seconds = dict(zip(doubtful, _reread(engine, image, layout.document_type, specs, texts, doubtful)))
+    seconds = dict(zip(doubtful, _reread(engine, image, layout.document_type, specs, texts, doubtful, lines)))
     # a document number is read a third time whatever the first two said: one digit misread the
     # same way twice is still a wrong number on every form
     split = [name for name in doubtful if specs[name].kind in _THREE_READS
              or not (firsts[name].valid and seconds[name].valid and _same(firsts[name], seconds[name]))]
-    thirds = dict(zip(split, _reread(engine, image, layout.document_type, specs, texts, split, sharpen=True)))
+    thirds = dict(zip(split, _reread(engine, image, layout.document_type, specs, texts, split, lines,
+                                     sharpen=True)))
     fields: dict[str, Field] = {}
     for name, first in firsts.items():
         reads = [first] + [r[name] for r in (seconds, thirds) if name in r]
@@ -438,14 +466,24 @@ def read_fields(engine: PpocrEngine, image: np.ndarray, lines: list[TextLine], l
     return fields
 
 
+def _next_on_row(row: Row, lines: list[TextLine], width: int) -> int:
+    """Where the next detected line to the right of ``row`` begins (the image's edge if none)."""
+    end = max(item.right for item in row.items)
+    following = [line.box[0] for line in lines if line.box[0] >= end - 2
+                 and min(line.box[1] + line.box[3], row.bottom) - max(line.box[1], row.top) > 0.5 * row.height]
+    return min(following, default=width) - 2
+
+
 def _reread(engine: PpocrEngine, image: np.ndarray, document_type: DocumentType, specs: dict[str, FieldSpec],
-            texts: dict[str, Found], names: list[str], *, sharpen: bool = False) -> list[Candidate]:
+            texts: dict[str, Found], names: list[str], lines: list[TextLine], *,
+            sharpen: bool = False) -> list[Candidate]:
     """Each field read again, one crop per line of it (a two-line address is two crops)."""
     crops, owners = [], []
     for name in names:
         for number, row in enumerate(group_rows(texts[name].items)):
             left = texts[name].left if number == 0 else None
-            crops.append(crop_lines(image, row.items, left=left, sharpen=sharpen))
+            crops.append(crop_lines(image, row.items, left=left, right=_next_on_row(row, lines, image.shape[1]),
+                                    sharpen=sharpen))
             owners.append(name)
     joined: dict[str, list[tuple[str, float]]] = {name: [] for name in names}
     for name, read in zip(owners, engine.recognise_many(crops)):
@@ -527,7 +565,7 @@ def _reselect(name: str, document_type: DocumentType, text: str) -> str:
         flat = flat.split("氏名")[-1]
         return re.split(rf"{_DATE_LOOSE}|(?:明治|大正|昭和|平成|令和)", flat)[0]
     if name == "name":
-        return re.sub(r"^.*?(氏名|NAME)", "", normalise(text)).strip()
+        return re.sub(r"^.*?(氏名|名|NAME)", "", normalise(text)).strip()  # the label, even misread (E名)
     if name == "address":
         for label in ("住居地", "住所"):
             if label in flat:

@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from madoguchi.config import load_settings
 
@@ -46,6 +47,10 @@ def make_view(qtbot, settings, *, printer: str = "", demo: bool = False):
     qtbot.waitExposed(view)
     view.activateWindow()
     qtbot.waitUntil(lambda: view.service.reader is not None and view.service.drafts is not None, timeout=30000)
+    # the counter's shortcuts are window shortcuts: this view's window must be the active one (a
+    # previous test's window may still be when it is torn down late)
+    view.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is view.window(), timeout=5000)
     return view
 
 
